@@ -1,0 +1,200 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Env, STAGE_IDS, STAGES, type StageId } from '../shared/catalogue';
+import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
+import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
+import { DEFAULT_ESCALATION, type EscalationConfig } from '../shared/escalation/policy';
+import type { ChannelsConfig } from '../shared/notify/channels';
+import { QueuePoller, type StageHandler } from './poller';
+import { localClients, provision, type LocalClients, type LocalResources } from './provision';
+import { WebhookSink } from './webhook-sink';
+
+export interface LocalRuntimeOptions {
+  prefix?: string;
+  tenantId?: string;
+  /** Rule files or folders; defaults to the shipped `rules/`. */
+  rulePaths?: string[];
+  escalation?: EscalationConfig;
+  /** Seconds before a failed message is visible again (see PollerOptions.retryDelaySeconds). */
+  retryDelaySeconds?: number;
+  /** Replace a stage's handler (tests inject faults moto cannot produce). */
+  wrapHandler?: (stage: StageId, handler: StageHandler) => StageHandler;
+}
+
+export interface RunSummary {
+  events: number;
+  findings: number;
+  cases: number;
+  notifications: number;
+  quarantined: number;
+  deadLettered: number;
+}
+
+/** The real Lambda entry points, loaded after the environment they read at cold start is set. */
+const ENTRY_POINTS: Record<StageId, () => StageHandler> = {
+  normalize: () => require('../functions/normalize/index').handler,
+  detect: () => require('../functions/detect/index').handler,
+  cases: () => require('../functions/cases/index').handler,
+  escalate: () => require('../functions/escalate/index').handler,
+  notify: () => require('../functions/notify/index').handler,
+};
+
+/**
+ * The pipeline on moto: resources from the catalogue, each stage's real
+ * handler behind a poller that behaves like the SQS event source mapping,
+ * and a loopback webhook receiver standing in for the on-call channel.
+ * Expects AWS_ENDPOINT_URL to point at moto (see local/moto.ts).
+ */
+export class LocalRuntime {
+  readonly pollers = {} as Record<StageId, QueuePoller>;
+  private readonly seenEvents = new Map<string, number>();
+  private readonly seenFindings = new Set<string>();
+
+  private constructor(
+    readonly clients: LocalClients,
+    readonly resources: LocalResources,
+    readonly sink: WebhookSink,
+    readonly rulesDigest: string,
+  ) {}
+
+  static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    if (!process.env.AWS_ENDPOINT_URL) throw new Error('AWS_ENDPOINT_URL must point at moto: the local runtime never calls real AWS');
+    const clients = localClients();
+    const resources = await provision(clients, options.prefix ?? 'mdr-local');
+    const sink = new WebhookSink(() => [resources.webhookSecret]);
+    const sinkUrl = await sink.start();
+
+    const artifact = buildRulesArtifact(readRuleFiles(options.rulePaths ?? ['rules']));
+    const artifactPath = join(mkdtempSync(join(tmpdir(), 'mdr-rules-')), 'rules.json');
+    writeFileSync(artifactPath, JSON.stringify(artifact));
+
+    const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 } };
+    Object.assign(process.env, {
+      [Env.tenantId]: options.tenantId ?? 'local',
+      [Env.busName]: resources.busName,
+      [Env.detectQueueUrl]: resources.queueUrls.detect,
+      [Env.notifyQueueUrl]: resources.queueUrls.notify,
+      [Env.quarantineQueueUrl]: resources.quarantineQueueUrl,
+      [Env.tableName]: resources.tableName,
+      [Env.rulesArtifact]: artifactPath,
+      [Env.escalationPolicy]: JSON.stringify(options.escalation ?? DEFAULT_ESCALATION),
+      [Env.channels]: JSON.stringify(channels),
+      [Env.webhookSecretId]: resources.webhookSecretId,
+      [Env.caseLinkBase]: 'http://127.0.0.1/cases',
+    });
+
+    const runtime = new LocalRuntime(clients, resources, sink, artifact.digest);
+    for (const stage of STAGE_IDS) {
+      const real = ENTRY_POINTS[stage]();
+      const observed = runtime.observe(stage, real);
+      const handler = options.wrapHandler ? options.wrapHandler(stage, observed) : observed;
+      const arn = `arn:aws:sqs:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:${resources.prefix}-${stage}`;
+      runtime.pollers[stage] = new QueuePoller({
+        sqs: clients.sqs,
+        queueUrl: resources.queueUrls[stage],
+        queueArn: arn,
+        spec: STAGES[stage],
+        handler,
+        retryDelaySeconds: options.retryDelaySeconds ?? 1,
+      });
+    }
+    return runtime;
+  }
+
+  /** Counts what flows through, for the summary; the handler itself is untouched. */
+  private observe(stage: StageId, handler: StageHandler): StageHandler {
+    return async (event, context) => {
+      const res = await handler(event, context);
+      const failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      for (const r of event.Records) {
+        if (failed.has(r.messageId)) continue;
+        try {
+          const body = JSON.parse(r.body) as TelemetryBatch & { detail?: { findingId?: string } };
+          if (stage === 'detect' && Array.isArray(body.events)) this.seenEvents.set(r.messageId, body.events.length);
+          if (stage === 'cases' && body.detail?.findingId) this.seenFindings.add(body.detail.findingId);
+        } catch {
+          // quarantined by the stage itself
+        }
+      }
+      return res;
+    };
+  }
+
+  startPolling(): void {
+    for (const p of Object.values(this.pollers)) p.start();
+  }
+
+  /** Puts events on the default bus, as AWS services do; EventBridge rules route them on. */
+  async putEvents(entries: PutEventsRequestEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 10) {
+      const res = await this.clients.eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+      if (res.FailedEntryCount) throw new Error(`PutEvents refused ${res.FailedEntryCount} entries`);
+    }
+  }
+
+  /** Sends one raw body straight to a stage's queue (the SQS-direct ingest path). */
+  async sendRaw(stage: StageId, body: string): Promise<void> {
+    await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: this.resources.queueUrls[stage], MessageBody: body }));
+  }
+
+  async queueDepth(url: string): Promise<number> {
+    const res = await this.clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return Number(res.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(res.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+
+  /** Resolves when every stage queue is empty and no handler runs, twice in a row. */
+  async waitForDrain(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quiet = 0;
+    while (Date.now() < deadline) {
+      const depths = await Promise.all(STAGE_IDS.map((s) => this.queueDepth(this.resources.queueUrls[s])));
+      const busy = STAGE_IDS.some((s) => this.pollers[s].busy);
+      quiet = depths.every((d) => d === 0) && !busy ? quiet + 1 : 0;
+      if (quiet >= 3) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`pipeline did not drain within ${timeoutMs} ms`);
+  }
+
+  async countCases(): Promise<number> {
+    let count = 0;
+    let start: Record<string, never> | undefined;
+    do {
+      const res = await this.clients.dynamo.send(
+        new ScanCommand({
+          TableName: this.resources.tableName,
+          FilterExpression: 'sk = :case',
+          ExpressionAttributeValues: { ':case': { S: 'CASE' } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += res.Count ?? 0;
+      start = res.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (start);
+    return count;
+  }
+
+  async summary(): Promise<RunSummary> {
+    const dlq = await Promise.all(STAGE_IDS.map((s) => this.queueDepth(this.resources.deadLetterQueueUrls[s])));
+    return {
+      events: [...this.seenEvents.values()].reduce((a, b) => a + b, 0),
+      findings: this.seenFindings.size,
+      cases: await this.countCases(),
+      notifications: this.sink.uniqueDeliveries,
+      quarantined: await this.queueDepth(this.resources.quarantineQueueUrl),
+      deadLettered: dlq.reduce((a, b) => a + b, 0),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
+    await this.sink.stop();
+  }
+}

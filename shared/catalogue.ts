@@ -1,0 +1,237 @@
+/**
+ * The resource catalogue: the one description of queues, buses, routes, the
+ * table and each stage's settings. The CDK stacks and the local runtime both
+ * build from it, so what runs on moto is what deploys.
+ *
+ * Pure data and pure functions: no AWS or CDK imports.
+ */
+
+export type StageId = 'normalize' | 'detect' | 'cases' | 'escalate' | 'notify';
+
+/** EventBridge `source` values the pipeline emits. */
+export const EventSources = {
+  detect: 'mdr.detect',
+  cases: 'mdr.cases',
+  provider: 'mdr.provider',
+} as const;
+
+/** EventBridge detail-types. Case events are the contract with the provider. */
+export const DetailTypes = {
+  finding: 'Finding',
+  caseOpened: 'CaseOpened',
+  caseAlertAttached: 'CaseAlertAttached',
+  caseUpdated: 'CaseUpdated',
+  caseEscalated: 'CaseEscalated',
+  caseAcknowledged: 'CaseAcknowledged',
+  caseResolved: 'CaseResolved',
+  caseReopened: 'CaseReopened',
+  caseMerged: 'CaseMerged',
+  caseClosed: 'CaseClosed',
+  escalationExhausted: 'EscalationExhausted',
+  notificationFailed: 'NotificationFailed',
+} as const;
+
+export const CASE_EVENT_TYPES: readonly string[] = [
+  DetailTypes.caseOpened,
+  DetailTypes.caseAlertAttached,
+  DetailTypes.caseUpdated,
+  DetailTypes.caseEscalated,
+  DetailTypes.caseAcknowledged,
+  DetailTypes.caseResolved,
+  DetailTypes.caseReopened,
+  DetailTypes.caseMerged,
+  DetailTypes.caseClosed,
+  DetailTypes.escalationExhausted,
+  DetailTypes.notificationFailed,
+];
+
+/** The CloudTrail detail-types AWS puts on the default bus. */
+export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'] as const;
+
+/** How a stage's function is fed and sized: the Lambda event source mapping settings. */
+export interface StageSpec {
+  readonly id: StageId;
+  readonly description: string;
+  /** Function code entry, relative to the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly batchSize: number;
+  /** Batching window; Lambda requires one for batch sizes above 10. */
+  readonly maxBatchingWindowSeconds: number;
+  /** Deliveries before a message moves to the stage's dead-letter queue. */
+  readonly maxReceiveCount: number;
+}
+
+/**
+ * Telemetry stages take large batches (throughput per invocation is the
+ * lever at scale); stateful stages take small ones so one bad case does not
+ * hold up many.
+ */
+export const STAGES: Readonly<Record<StageId, StageSpec>> = {
+  normalize: {
+    id: 'normalize',
+    description: 'Maps source records to OCSF telemetry events',
+    entry: 'functions/normalize/index.ts',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    maxReceiveCount: 3,
+  },
+  detect: {
+    id: 'detect',
+    description: 'Evaluates Sigma rules over telemetry events and publishes findings',
+    entry: 'functions/detect/index.ts',
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    maxReceiveCount: 3,
+  },
+  cases: {
+    id: 'cases',
+    description: 'Groups findings into cases',
+    entry: 'functions/cases/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+  },
+  escalate: {
+    id: 'escalate',
+    description: 'Chooses who to notify for a case event',
+    entry: 'functions/escalate/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+  },
+  notify: {
+    id: 'notify',
+    description: 'Delivers notifications to channels',
+    entry: 'functions/notify/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    batchSize: 5,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 8,
+  },
+};
+
+export const STAGE_IDS = Object.keys(STAGES) as StageId[];
+
+/** AWS requires the queue's visibility timeout to cover retries; 6x the function timeout as AWS advises. */
+export function visibilityTimeoutSeconds(stage: StageSpec): number {
+  return stage.timeoutSeconds * 6;
+}
+
+/** Messages stay 14 days (the SQS maximum) in dead-letter and quarantine queues. */
+export const DLQ_RETENTION_DAYS = 14;
+export const LOG_RETENTION_DAYS = 90;
+
+/** Environment variables the functions read; validated at cold start. */
+export const Env = {
+  tenantId: 'MDR_TENANT_ID',
+  busName: 'MDR_BUS_NAME',
+  detectQueueUrl: 'MDR_DETECT_QUEUE_URL',
+  notifyQueueUrl: 'MDR_NOTIFY_QUEUE_URL',
+  quarantineQueueUrl: 'MDR_QUARANTINE_QUEUE_URL',
+  tableName: 'MDR_CASES_TABLE',
+  rulesArtifact: 'MDR_RULES_ARTIFACT',
+  correlationWindowMinutes: 'MDR_CORRELATION_WINDOW_MINUTES',
+  maxAlertsPerCase: 'MDR_MAX_ALERTS_PER_CASE',
+  escalationPolicy: 'MDR_ESCALATION_POLICY',
+  channels: 'MDR_CHANNELS',
+  webhookSecretId: 'MDR_WEBHOOK_SECRET_ID',
+  caseLinkBase: 'MDR_CASE_LINK_BASE',
+} as const;
+
+/** Single-table key schema of the cases table. */
+export const CaseTableKeys = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** Physical names of one deployment's resources, derived from its prefix. */
+export interface ResourceNames {
+  readonly prefix: string;
+  queue(stage: StageId): string;
+  deadLetterQueue(stage: StageId): string;
+  readonly quarantineQueue: string;
+  readonly bus: string;
+  readonly table: string;
+  readonly webhookSecret: string;
+  rule(route: RouteId): string;
+}
+
+export function resourceNames(prefix: string): ResourceNames {
+  if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(prefix)) {
+    throw new Error(`resource prefix "${prefix}" must be 1-31 lowercase letters, digits or dashes`);
+  }
+  return {
+    prefix,
+    queue: (stage) => `${prefix}-${stage}`,
+    deadLetterQueue: (stage) => `${prefix}-${stage}-dlq`,
+    quarantineQueue: `${prefix}-quarantine`,
+    bus: `${prefix}-bus`,
+    table: `${prefix}-cases`,
+    webhookSecret: `${prefix}/webhook-signing`,
+    rule: (route) => `${prefix}-${route}`,
+  };
+}
+
+/** Name of the provider's receiving bus (provider stack). */
+export function providerBusName(prefix = 'mdr-provider'): string {
+  return `${prefix}-bus`;
+}
+
+export type RouteId = 'cloudtrail-to-normalize' | 'findings-to-cases' | 'case-events-to-escalate' | 'case-events-to-provider';
+
+export type EventPattern = Record<string, unknown>;
+
+/** An EventBridge rule: on which bus, what it matches, where it delivers. */
+export interface RouteSpec {
+  readonly id: RouteId;
+  readonly description: string;
+  readonly bus: 'default' | 'mdr';
+  readonly pattern: EventPattern;
+  readonly target: { kind: 'stage'; stage: StageId } | { kind: 'provider-bus' };
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    id: 'cloudtrail-to-normalize',
+    description: 'CloudTrail management events from the default bus into the telemetry path',
+    bus: 'default',
+    pattern: { 'detail-type': [...CLOUDTRAIL_DETAIL_TYPES] },
+    target: { kind: 'stage', stage: 'normalize' },
+  },
+  {
+    id: 'findings-to-cases',
+    description: 'Findings from detect into case management',
+    bus: 'mdr',
+    pattern: { source: [EventSources.detect], 'detail-type': [DetailTypes.finding] },
+    target: { kind: 'stage', stage: 'cases' },
+  },
+  {
+    id: 'case-events-to-escalate',
+    description: 'Case events that can start, stop or advance an escalation',
+    bus: 'mdr',
+    pattern: {
+      source: [EventSources.cases],
+      'detail-type': [DetailTypes.caseOpened, DetailTypes.caseAcknowledged, DetailTypes.caseResolved],
+    },
+    target: { kind: 'stage', stage: 'escalate' },
+  },
+  {
+    id: 'case-events-to-provider',
+    description: 'Curated case events (never telemetry) to the MDR provider account',
+    bus: 'mdr',
+    pattern: { source: [EventSources.cases], 'detail-type': [...CASE_EVENT_TYPES] },
+    target: { kind: 'provider-bus' },
+  },
+];

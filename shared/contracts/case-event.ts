@@ -1,0 +1,42 @@
+import type { Severity } from './severity';
+
+export const CASE_EVENT_SCHEMA_VERSION = '1.0';
+
+export type CaseStatus = 'NEW' | 'ACKNOWLEDGED' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED' | 'MERGED';
+
+/** Who caused a change: the pipeline, a person through a channel, or the provider. */
+export interface Actor {
+  type: 'system' | 'user' | 'provider';
+  id: string;
+  /** Channel the action came through (api, slack, pagerduty, provider-bus, …). */
+  via?: string;
+}
+
+/**
+ * `detail` of every case event (source `mdr.cases`). Consumers dedupe on
+ * `eventId` and order by `caseVersion`. Additive changes bump the minor
+ * schemaVersion; a breaking change ships a new detail-type in parallel.
+ */
+export interface CaseEventDetail {
+  schemaVersion: string;
+  /** Deterministic from (caseId, caseVersion, detail-type): redelivery re-emits the same id. */
+  eventId: string;
+  occurredAt: string;
+  tenantId: string;
+  caseId: string;
+  caseVersion: number;
+  status: CaseStatus;
+  severity: Severity;
+  title: string;
+  actor: Actor;
+  ruleId: string;
+  tags: string[];
+  alertCount: number;
+  /** The finding that caused this event, when one did. */
+  findingId?: string;
+}
+
+export interface CaseEvent {
+  detailType: string;
+  detail: CaseEventDetail;
+}
