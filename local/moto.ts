@@ -77,5 +77,7 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_SESSION_TOKEN: 'testing',
+    // Lambda runs Node 22; the SDK's notice about Node 20 is noise on developer machines.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

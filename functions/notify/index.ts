@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
 import { DynamoNotificationLedger } from '../../shared/aws/dynamo-notification-ledger';
 import { secretReader } from '../../shared/aws/secrets';
-import { Env } from '../../shared/catalogue';
+import { Env, STAGES } from '../../shared/catalogue';
 import { jsonEnv, requireEnv } from '../../shared/config/env';
 import type { ChannelsConfig } from '../../shared/notify/channels';
 import { sqsStage } from '../sqs-stage';
@@ -24,5 +24,6 @@ export const handler = sqsStage(
     secrets: () => readSecret(env[Env.webhookSecretId]),
     caseLinkBase: env[Env.caseLinkBase],
     now: () => new Date(),
+    leaseSeconds: STAGES.notify.timeoutSeconds,
   }),
 );

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { NotificationLedger } from '../notify/ledger';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, NotificationLedger } from '../notify/ledger';
 
 const key = (id: string) => ({ pk: `NOTIF#${id}`, sk: 'NOTIF' });
 
@@ -15,23 +15,37 @@ export class DynamoNotificationLedger implements NotificationLedger {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  async claim(notificationId: string, caseId: string, at: string): Promise<'claimed' | 'already-sent'> {
+  async claim(notificationId: string, caseId: string, at: Date, leaseSeconds: number): Promise<ClaimResult> {
+    const lease = new Date(at.getTime() - leaseSeconds * 1000).toISOString();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...key(notificationId), caseId, state: 'sending', claimedAt: at },
-          // A failed or interrupted attempt may be claimed again; a sent one never.
-          ConditionExpression: 'attribute_not_exists(pk) OR #s <> :sent',
+          Item: { ...key(notificationId), caseId, state: 'sending', claimedAt: at.toISOString() },
+          // Free, released after a failed attempt, or held by an attempt that outlived its lease.
+          ConditionExpression: 'attribute_not_exists(pk) OR #s = :failed OR (#s = :sending AND claimedAt < :lease)',
           ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':sent': 'sent' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':sending': 'sending', ':lease': lease },
         }),
       );
       return 'claimed';
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return 'already-sent';
-      throw e;
+      if (!(e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException')) throw e;
+      const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(notificationId), ConsistentRead: true }));
+      return res.Item?.state === 'sending' ? 'in-progress' : 'already-sent';
     }
+  }
+
+  async release(notificationId: string, caseId: string, reason: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...key(notificationId), caseId, state: 'failed', lastError: reason },
+        ConditionExpression: '#s <> :sent',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent' },
+      }),
+    );
   }
 
   private async settle(notificationId: string, caseId: string, at: string, state: string, details: Record<string, unknown>) {

@@ -12,6 +12,8 @@ export interface NotifyContext {
   secrets: (channel: string) => Promise<readonly string[]>;
   caseLinkBase: string;
   now: () => Date;
+  /** How long a claimed delivery is held before another attempt may take over: the function timeout. */
+  leaseSeconds: number;
 }
 
 export type NotifyResult = { kind: 'sent' | 'duplicate' | 'skipped' } | DeliveryOutcome;
@@ -30,7 +32,9 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
   }
   const current = await ctx.cases.getCase(n.caseId);
   if (current && current.status !== 'NEW') return { kind: 'skipped' };
-  if ((await ctx.ledger.claim(n.notificationId, n.caseId, at)) === 'already-sent') return { kind: 'duplicate' };
+  const claim = await ctx.ledger.claim(n.notificationId, n.caseId, ctx.now(), ctx.leaseSeconds);
+  if (claim === 'already-sent') return { kind: 'duplicate' };
+  if (claim === 'in-progress') return { kind: 'retry', reason: 'another delivery of this notification is in progress' };
   const request = {
     ...n,
     title: current?.title ?? n.title,
@@ -41,6 +45,8 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
     await ctx.ledger.markSent(n.notificationId, n.caseId, ctx.now().toISOString(), { channel: n.channel, status: outcome.status });
   } else if (outcome.kind === 'rejected') {
     await ctx.ledger.markRejected(n.notificationId, n.caseId, ctx.now().toISOString(), outcome.reason);
+  } else {
+    await ctx.ledger.release(n.notificationId, n.caseId, outcome.reason);
   }
   return outcome;
 }

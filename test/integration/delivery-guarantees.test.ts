@@ -1,0 +1,151 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { LocalRuntime } from '../../local/runtime';
+import { ingestFinding } from '../../shared/cases/case-service';
+import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
+import type { CaseEvent } from '../../shared/contracts/case-event';
+import { cloudTrailEnvelope } from '../fixtures/cloudtrail';
+import { finding, findingEnvelope } from '../fixtures/findings';
+import { drainStage, peekAll, startRuntime } from './support/runtime';
+
+/**
+ * moto evaluates a transaction's conditions and applies its writes without a
+ * lock, so two concurrent transactions can both pass (DynamoDB serializes
+ * them). Serializing the write calls restores DynamoDB's guarantee while reads
+ * still interleave, so the conflict-and-retry path is what gets exercised.
+ */
+function serializedWrites(store: DynamoCaseStore): DynamoCaseStore {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      const next = chain.then(() => fn(...a));
+      chain = next.catch(() => undefined);
+      return next;
+    };
+  store.openCase = serial(store.openCase.bind(store));
+  store.attachAlert = serial(store.attachAlert.bind(store));
+  return store;
+}
+
+/** What users rely on when SQS and EventBridge deliver twice, out of order, or fail. */
+describe('delivery guarantees on moto', () => {
+  let runtime: LocalRuntime;
+  let poisonDetect = false;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      // Inject a fault moto cannot produce: detect refusing one message every time.
+      wrapHandler: (stage, handler) =>
+        stage !== 'detect'
+          ? handler
+          : async (event, context) => {
+              if (!poisonDetect) return handler(event, context);
+              const res = (await handler(event, context)) as SQSBatchResponse;
+              const poisoned = event.Records.filter((r) => r.body.includes('POISON')).map((r) => ({ itemIdentifier: r.messageId }));
+              return { batchItemFailures: [...res.batchItemFailures, ...poisoned] };
+            },
+    });
+  });
+
+  afterAll(() => runtime?.stop());
+
+  const cases = async () => {
+    const res = await runtime.clients.dynamo.send(new ScanCommand({ TableName: runtime.resources.tableName }));
+    return (res.Items ?? []).map((i) => unmarshall(i)).filter((i) => i.sk === 'CASE');
+  };
+
+  it('quarantines bad records with their reason and processes the rest of the batch', async () => {
+    await runtime.sendRaw('normalize', cloudTrailEnvelope('StopLogging', 'cloudtrail.amazonaws.com', 'quinn', 'evt-q-1'));
+    await runtime.sendRaw('normalize', '{"detail-type": "AWS API Call via CloudTrail", "detail": {');
+    await runtime.sendRaw('normalize', JSON.stringify({ hello: 'world' }));
+    const result = await runtime.pollers.normalize.pollOnce();
+    expect(result).toEqual({ records: 3, failed: 0 });
+
+    const forward = await peekAll(runtime, runtime.resources.queueUrls.detect);
+    const events = forward.flatMap((m) => (JSON.parse(m.Body as string) as { events: { uid: string }[] }).events);
+    expect(events.map((e) => e.uid)).toEqual(['evt-q-1']);
+
+    const quarantined = await peekAll(runtime, runtime.resources.quarantineQueueUrl);
+    expect(quarantined).toHaveLength(2);
+    const byBody = new Map(quarantined.map((m) => [m.Body, m.MessageAttributes?.reason?.StringValue]));
+    expect(byBody.get('{"detail-type": "AWS API Call via CloudTrail", "detail": {')).toMatch(/^not JSON/);
+    expect(byBody.get('{"hello":"world"}')).toMatch(/no recognizable source/);
+    await drainStage(runtime, 'detect');
+  });
+
+  it('redelivers a failing message and moves it to the dead-letter queue after maxReceiveCount', async () => {
+    poisonDetect = true;
+    try {
+      await runtime.sendRaw('detect', JSON.stringify({ v: 1, events: [], marker: 'POISON' }));
+      await runtime.sendRaw('detect', JSON.stringify({ v: 1, events: [] }));
+      for (let i = 0; i < 6; i++) await runtime.pollers.detect.pollOnce();
+      expect(await runtime.queueDepth(runtime.resources.queueUrls.detect)).toBe(0);
+      const dead = await peekAll(runtime, runtime.resources.deadLetterQueueUrls.detect);
+      expect(dead.map((m) => JSON.parse(m.Body as string).marker)).toEqual(['POISON']);
+    } finally {
+      poisonDetect = false;
+    }
+  });
+
+  it('takes a finding delivered twice in once and pages once', async () => {
+    const before = runtime.sink.deliveries.length;
+    const f = finding({ findingId: 'dup-1', entities: { users: ['dana'], hosts: [], ips: [], accounts: ['111122223333'], resources: [] } });
+    await runtime.sendRaw('cases', findingEnvelope(f));
+    await runtime.sendRaw('cases', findingEnvelope(f));
+    await drainStage(runtime, 'cases');
+    await drainStage(runtime, 'escalate');
+    await drainStage(runtime, 'notify');
+    const mine = (await cases()).filter((c) => c.entities.users.includes('dana'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ alertCount: 1, version: 1 });
+    const delivered = runtime.sink.deliveries.slice(before).filter((d) => (d.body.case as { id: string }).id === mine[0].caseId);
+    expect(delivered).toHaveLength(1);
+  });
+
+  it('retries a channel answering 503 and 429 until it accepts, without a second page', async () => {
+    const before = runtime.sink.deliveries.length;
+    runtime.sink.failNext({ status: 503 }, { status: 429, retryAfter: '1' });
+    const f = finding({ findingId: 'retry-1', entities: { users: ['erin'], hosts: [], ips: [], accounts: [], resources: [] } });
+    await runtime.sendRaw('cases', findingEnvelope(f));
+    await drainStage(runtime, 'cases');
+    await drainStage(runtime, 'escalate');
+    const attempts: number[] = [];
+    for (let i = 0; i < 5 && runtime.sink.deliveries.length === before; i++) {
+      const r = await runtime.pollers.notify.pollOnce();
+      if (r) attempts.push(r.failed);
+    }
+    expect(attempts).toEqual([1, 1, 0]);
+    expect(runtime.sink.deliveries.length - before).toBe(1);
+  });
+
+  it('opens exactly one case for concurrent alerts with one correlation key', async () => {
+    const store = serializedWrites(new DynamoCaseStore(new DynamoDBClient({}), runtime.resources.tableName));
+    const settings = { correlationWindowMs: 3_600_000, maxAlertsPerCase: 150 };
+    const entities = { users: ['frank'], hosts: [], ips: [], accounts: ['111122223333'], resources: [] };
+    const now = new Date();
+    const results: CaseEvent[][] = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => ingestFinding(store, finding({ findingId: `conc-${i}`, entities }), settings, now, `req-${i}`)),
+    );
+    const types = results.flat().map((e) => e.detailType).sort();
+    expect(types).toEqual(['CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseOpened']);
+    const mine = (await cases()).filter((c) => c.entities.users.includes('frank'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].alertCount).toBe(5);
+    expect(new Set(results.flat().map((e) => e.detail.eventId)).size).toBe(5);
+  });
+
+  it('rolls over to a linked case when a case is full', async () => {
+    const store = new DynamoCaseStore(new DynamoDBClient({}), runtime.resources.tableName);
+    const settings = { correlationWindowMs: 3_600_000, maxAlertsPerCase: 2 };
+    const entities = { users: ['gina'], hosts: [], ips: [], accounts: [], resources: [] };
+    const now = new Date();
+    for (const i of [1, 2, 3]) await ingestFinding(store, finding({ findingId: `cap-${i}`, entities }), settings, now, `r-${i}`);
+    const mine = (await cases()).filter((c) => c.entities.users.includes('gina'));
+    expect(mine.map((c) => c.alertCount).sort()).toEqual([1, 2]);
+    const linked = mine.find((c) => c.alertCount === 1);
+    const first = mine.find((c) => c.alertCount === 2);
+    expect(linked?.linkedFrom).toBe(first?.caseId);
+  });
+});
