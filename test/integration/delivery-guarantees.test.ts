@@ -70,7 +70,7 @@ describe('delivery guarantees on moto', () => {
     const quarantined = await peekAll(runtime, runtime.resources.quarantineQueueUrl);
     expect(quarantined).toHaveLength(2);
     const byBody = new Map(quarantined.map((m) => [m.Body, m.MessageAttributes?.reason?.StringValue]));
-    expect(byBody.get('{"detail-type": "AWS API Call via CloudTrail", "detail": {')).toMatch(/^not JSON/);
+    expect(byBody.get('{"detail-type": "AWS API Call via CloudTrail", "detail": {')).toMatch(/^truncated JSON document/);
     expect(byBody.get('{"hello":"world"}')).toMatch(/no recognizable source/);
     await drainStage(runtime, 'detect');
   });

@@ -57,7 +57,7 @@ describe('local pipeline on moto, bundled samples', () => {
     const quarantined = await peekAll(runtime, runtime.resources.quarantineQueueUrl);
     const reasons = quarantined.map((m) => m.MessageAttributes?.reason?.StringValue ?? '').sort();
     expect(reasons).toHaveLength(2);
-    expect(reasons.some((r) => r.startsWith('not JSON'))).toBe(true);
+    expect(reasons.some((r) => r.startsWith('truncated JSON document'))).toBe(true);
     expect(reasons.some((r) => /no recognizable source/.test(r))).toBe(true);
     for (const m of quarantined) expect(m.MessageAttributes?.stage?.StringValue).toBe('normalize');
   });
