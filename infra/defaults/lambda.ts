@@ -1,0 +1,42 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { StageSpec } from '../../shared/catalogue';
+import { fromRepoRoot, REPO_ROOT } from './paths';
+
+/** Runtime of every function: Node.js 22 on Graviton. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const FUNCTION_ARCHITECTURE = lambda.Architecture.ARM_64;
+export const ESBUILD_TARGET = 'node22';
+
+/**
+ * esbuild runs on the synth machine (no Docker): minified CommonJS with source
+ * maps. The AWS SDK v3 is left to the runtime's copy.
+ */
+export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    minify: true,
+    sourceMap: true,
+    target: ESBUILD_TARGET,
+    format: nodejs.OutputFormat.CJS,
+    externalModules: ['@aws-sdk/*'],
+    ...(commandHooks ? { commandHooks } : {}),
+  };
+}
+
+/** NodejsFunction properties of a stage, sized from the catalogue. */
+export function stageFunctionProps(stage: StageSpec): nodejs.NodejsFunctionProps {
+  return {
+    entry: fromRepoRoot(stage.entry),
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: fromRepoRoot('package-lock.json'),
+    description: stage.description,
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    timeout: Duration.seconds(stage.timeoutSeconds),
+    memorySize: stage.memoryMb,
+    environment: { NODE_OPTIONS: '--enable-source-maps' },
+  };
+}
