@@ -29,6 +29,13 @@ export interface SigmaRuleMeta {
 /** A detection rule compiled into a matcher over one event's fields. */
 export interface CompiledRule extends SigmaRuleMeta {
   matches(event: Record<string, unknown>): boolean;
+  /** `name` attribute, by which correlations and filters may refer to the rule. */
+  name?: string;
+  /**
+   * Set when the rule is only referenced by correlations with `generate: false`
+   * (the spec's default): it still feeds them, but must not raise findings alone.
+   */
+  correlationOnly?: boolean;
 }
 
 /** A rule file that cannot be loaded: names its file, rule and reason. */
@@ -40,5 +47,18 @@ export class RuleLoadError extends Error {
   ) {
     super(`${file}${ruleId ? ` (rule ${ruleId})` : ''}: ${reason}`);
     this.name = 'RuleLoadError';
+  }
+}
+
+/**
+ * A rule that is valid Sigma but that this engine deliberately does not
+ * evaluate (e.g. a regular expression that could backtrack catastrophically,
+ * a placeholder with no configured values). `compileRules` skips such rules
+ * and lists them in `RuleSet.unsupported` unless `strict` is set.
+ */
+export class RuleUnsupportedError extends RuleLoadError {
+  constructor(file: string, ruleId: string | undefined, reason: string) {
+    super(file, ruleId, reason);
+    this.name = 'RuleUnsupportedError';
   }
 }

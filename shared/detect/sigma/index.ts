@@ -1,0 +1,19 @@
+/** Public API of the Sigma detection engine (see docs/detection.md). */
+export { compileRules, logsourceApplies } from './ruleset';
+export type { CompileOptions, RuleSet, UnsupportedRule } from './ruleset';
+export { lintRules } from './lint';
+export type { LintResult } from './lint';
+export { RuleLoadError, RuleUnsupportedError } from './types';
+export type { CompiledRule, RuleSourceFile, SigmaLevel, SigmaRuleMeta } from './types';
+export { EventContext } from './fields';
+export { CorrelationEngine, MemoryCorrelationStore } from './correlation';
+export type {
+  CompiledCorrelation,
+  CorrelationCondition,
+  CorrelationEngineOptions,
+  CorrelationMatch,
+  CorrelationSource,
+  CorrelationStore,
+  CorrelationType,
+  StateEntry,
+} from './correlation';

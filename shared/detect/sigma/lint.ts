@@ -1,0 +1,73 @@
+/**
+ * `mdr rules lint`: every document of every file gets a status instead of
+ * the first error stopping the load. `unsupported` is valid Sigma this engine
+ * deliberately does not run (with the reason); `error` is an invalid rule.
+ */
+import { compileRule, compileDetection, wrapError } from './compile';
+import { parseCorrelation } from './correlation';
+import { parseFile, type SigmaDoc } from './parse';
+import type { CompileOptions } from './ruleset';
+import { RuleUnsupportedError, type RuleLoadError, type RuleSourceFile } from './types';
+
+export interface LintResult {
+  file: string;
+  id?: string;
+  status: 'ok' | 'unsupported' | 'error';
+  reason?: string;
+}
+
+function fromError(e: RuleLoadError): LintResult {
+  return { file: e.file, id: e.ruleId, status: e instanceof RuleUnsupportedError ? 'unsupported' : 'error', reason: e.reason };
+}
+
+function check(doc: SigmaDoc, options: CompileOptions): void {
+  if (doc.kind === 'rule') compileRule(doc, options);
+  else if (doc.kind === 'correlation') parseCorrelation(doc);
+  else {
+    const { rules: _rules, condition, ...selections } = doc.filter;
+    const conditions = typeof condition === 'string' ? [condition] : Array.isArray(condition) ? condition.map(String) : [];
+    try {
+      if (conditions.length === 0) throw new Error(`filter needs 'condition'`);
+      compileDetection(selections, conditions, options);
+    } catch (e) {
+      throw wrapError(e, doc.meta.file, doc.meta.id);
+    }
+  }
+}
+
+export function lintRules(files: RuleSourceFile[], options: CompileOptions = {}): LintResult[] {
+  const out: LintResult[] = [];
+  const seen = new Map<string, string>();
+  const refs = new Set<string>();
+  const correlations: Array<{ result: LintResult; rules: string[] }> = [];
+  for (const file of files) {
+    for (const res of parseFile(file)) {
+      if ('error' in res) {
+        out.push(fromError(res.error));
+        continue;
+      }
+      const doc = res.doc;
+      const id = doc.meta.id;
+      try {
+        check(doc, options);
+        const prev = seen.get(id);
+        const result: LintResult =
+          prev !== undefined ? { file: file.path, id, status: 'error', reason: `duplicate rule id (also in ${prev})` } : { file: file.path, id, status: 'ok' };
+        out.push(result);
+        seen.set(id, file.path);
+        refs.add(id);
+        if (doc.name) refs.add(doc.name);
+        if (doc.kind === 'correlation') correlations.push({ result, rules: parseCorrelation(doc).rules });
+      } catch (e) {
+        if (e instanceof Error && 'reason' in e && 'file' in e) out.push(fromError(e as RuleLoadError));
+        else out.push({ file: file.path, id, status: 'error', reason: (e as Error).message });
+      }
+    }
+  }
+  // References are checked once every file is read: a correlation may precede its rules.
+  for (const { result, rules } of correlations) {
+    const missing = rules.find((r) => !refs.has(r));
+    if (result.status === 'ok' && missing) Object.assign(result, { status: 'error', reason: `correlation references unknown rule '${missing}'` });
+  }
+  return out;
+}

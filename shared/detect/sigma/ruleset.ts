@@ -1,0 +1,148 @@
+/**
+ * The loaded rule set: loading (parse → compile → filters → correlations),
+ * routing by logsource, and evaluation. For each distinct event logsource a
+ * bucket of applicable rules is built once, with its LiteralIndex, so an event
+ * only pays for the rules that can possibly match it plus the unindexable ones.
+ */
+import type { LogSource } from '../../telemetry';
+import { compileRule, type InternalRule } from './compile';
+import { applyFilters } from './filters';
+import { EventContext } from './fields';
+import { LiteralIndex } from './literal-index';
+import { compileCorrelations, type CompiledCorrelation } from './correlation';
+import { parseFile, type CorrelationDoc, type FilterDoc } from './parse';
+import { RuleLoadError, RuleUnsupportedError, type CompiledRule, type RuleSourceFile } from './types';
+
+export interface CompileOptions {
+  /** Values for `|expand` placeholders, e.g. `{ Admins: ['root', 'admin*'] }`. */
+  placeholders?: Record<string, string[]>;
+  /** Throw on rules this engine does not support instead of skipping them. */
+  strict?: boolean;
+}
+
+export interface UnsupportedRule {
+  file: string;
+  id?: string;
+  reason: string;
+}
+
+export interface RuleSet {
+  readonly rules: CompiledRule[];
+  /** Rules whose logsource applies to this event logsource (cached per distinct logsource). */
+  rulesFor(logsource: LogSource): CompiledRule[];
+  /** Every rule that matches `fields` among those applying to `logsource`. Fast path: indexed. */
+  evaluate(logsource: LogSource, fields: Record<string, unknown>): CompiledRule[];
+  /** Same as evaluate, with a caller-owned context (shares field/fold caches with other work on the event). */
+  evaluateWith(logsource: LogSource, ctx: EventContext): CompiledRule[];
+  /** How the rules applying to a logsource are indexed (for benchmarks and docs). */
+  indexStats(logsource: LogSource): { rules: number; indexed: number; unindexed: number; fields: string[] };
+  /** Valid rules skipped because this engine does not run them, with the reason. */
+  readonly unsupported: UnsupportedRule[];
+  /** Compiled correlation rules, for a CorrelationEngine. */
+  readonly correlations: CompiledCorrelation[];
+}
+
+/** A rule logsource applies when every field it names equals the event's (case-insensitive). */
+export function logsourceApplies(rule: LogSource, event: LogSource): boolean {
+  for (const k of ['product', 'service', 'category'] as const) {
+    const want = rule[k];
+    if (want === undefined) continue;
+    const got = event[k];
+    if (got === undefined || got.toLowerCase() !== want.toLowerCase()) return false;
+  }
+  return true;
+}
+
+interface Bucket {
+  rules: InternalRule[];
+  index: LiteralIndex;
+}
+
+class SigmaRuleSet implements RuleSet {
+  private buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly internal: InternalRule[],
+    readonly unsupported: UnsupportedRule[],
+    readonly correlations: CompiledCorrelation[],
+  ) {}
+
+  get rules(): CompiledRule[] {
+    return this.internal;
+  }
+
+  private bucket(ls: LogSource): Bucket {
+    const key = `${(ls.product ?? '').toLowerCase()}\u0000${(ls.service ?? '').toLowerCase()}\u0000${(ls.category ?? '').toLowerCase()}`;
+    let b = this.buckets.get(key);
+    if (!b) {
+      const rules = this.internal.filter((r) => logsourceApplies(r.logsource, ls));
+      b = { rules, index: new LiteralIndex(rules) };
+      this.buckets.set(key, b);
+    }
+    return b;
+  }
+
+  rulesFor(logsource: LogSource): CompiledRule[] {
+    return this.bucket(logsource).rules;
+  }
+
+  evaluate(logsource: LogSource, fields: Record<string, unknown>): CompiledRule[] {
+    return this.evaluateWith(logsource, new EventContext(fields));
+  }
+
+  indexStats(logsource: LogSource): { rules: number; indexed: number; unindexed: number; fields: string[] } {
+    const { rules, index } = this.bucket(logsource);
+    return { rules: rules.length, indexed: index.indexedCount, unindexed: index.always.length, fields: index.fieldNames };
+  }
+
+  evaluateWith(logsource: LogSource, ctx: EventContext): CompiledRule[] {
+    return this.bucket(logsource).index.evaluate(ctx);
+  }
+}
+
+/**
+ * Parses and compiles rule files. Throws RuleLoadError on the first invalid
+ * rule; valid rules this engine does not support are skipped and listed in
+ * `unsupported` (or thrown too with `strict`).
+ */
+export function compileRules(files: RuleSourceFile[], options: CompileOptions = {}): RuleSet {
+  const rules: InternalRule[] = [];
+  const unsupported: UnsupportedRule[] = [];
+  const filters: FilterDoc[] = [];
+  const correlations: CorrelationDoc[] = [];
+  const ids = new Map<string, string>();
+  // Ids and names of skipped rules, so correlations referring to them are skipped too.
+  const skipped = new Set<string>();
+  const skip = (e: RuleUnsupportedError, name?: string) => {
+    if (options.strict) throw e;
+    unsupported.push({ file: e.file, id: e.ruleId, reason: e.reason });
+    if (e.ruleId) skipped.add(e.ruleId);
+    if (name) skipped.add(name);
+  };
+  for (const file of files) {
+    for (const res of parseFile(file)) {
+      if ('error' in res) {
+        if (res.error instanceof RuleUnsupportedError) skip(res.error);
+        else throw res.error;
+        continue;
+      }
+      const doc = res.doc;
+      const prev = ids.get(doc.meta.id);
+      if (prev !== undefined) throw new RuleLoadError(doc.meta.file, doc.meta.id, `duplicate rule id (also in ${prev})`);
+      ids.set(doc.meta.id, doc.meta.file);
+      if (doc.kind === 'filter') filters.push(doc);
+      else if (doc.kind === 'correlation') correlations.push(doc);
+      else {
+        try {
+          rules.push(compileRule(doc, options, rules.length));
+        } catch (e) {
+          if (e instanceof RuleUnsupportedError) skip(e, doc.name);
+          else throw e;
+        }
+      }
+    }
+  }
+  const filtered = applyFilters(rules, filters, options);
+  const compiled = compileCorrelations(correlations, filtered, skipped, (e) => skip(e));
+  return new SigmaRuleSet(filtered, unsupported, compiled);
+}

@@ -1,0 +1,274 @@
+/**
+ * AWS CloudTrail → OCSF API Activity (6003), or Authentication (3002) for
+ * console sign-in events.
+ *
+ * Accepts a bare CloudTrail record (from an S3 log file or a CloudWatch Logs
+ * subscription), an EventBridge "AWS API Call via CloudTrail" (or console
+ * sign-in / console action / service event) envelope, and a whole log file
+ * `{"Records":[…]}`. `raw` is always the CloudTrail record itself, so a Sigma
+ * rule on `eventName`/`eventSource` matches whichever path delivered it.
+ */
+import { NormalizeError, type SourceMapper } from '../source';
+import type { TelemetryEvent } from '../../telemetry';
+import type { OcsfActor, OcsfEvent } from '../../ocsf/types';
+import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
+import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, type Rec } from './common';
+
+const PRODUCT = { name: 'CloudTrail', vendor_name: 'AWS' };
+const LOGSOURCE = { product: 'aws', service: 'cloudtrail' } as const;
+
+/** EventBridge detail-types that carry a CloudTrail record in `detail`. */
+const EVENTBRIDGE_DETAIL_TYPES = new Set([
+  'AWS API Call via CloudTrail',
+  'AWS Console Sign In via CloudTrail',
+  'AWS Console Action via CloudTrail',
+  'AWS Service Event via CloudTrail',
+  'AWS Insight via CloudTrail',
+]);
+
+/** Cheap shape test for one CloudTrail record (S3 notification records use `aws:s3`, so the suffix check separates them). */
+export function isCloudTrailRecord(r: Rec): boolean {
+  const src = r.eventSource;
+  return (
+    typeof src === 'string' &&
+    src.endsWith('.amazonaws.com') &&
+    typeof r.eventName === 'string' &&
+    r.eventTime !== undefined &&
+    r.eventVersion !== undefined
+  );
+}
+
+function isEventBridgeCloudTrail(r: Rec): boolean {
+  const dt = r['detail-type'];
+  return typeof dt === 'string' && EVENTBRIDGE_DETAIL_TYPES.has(dt) && isObj(r.detail);
+}
+
+function isLogFile(r: Rec): boolean {
+  const recs = r.Records;
+  return Array.isArray(recs) && recs.length > 0 && isObj(recs[0]) && isCloudTrailRecord(recs[0]);
+}
+
+// ---- activity classification ----
+
+const CREATE = /^(Create|Run|Start|Launch|Register|Import|Allocate|Issue|Generate|Copy|Upload|Request|Add|Invoke|Publish|Send|Assume)/;
+const READ = /^(Get|Describe|List|Head|Lookup|Search|Scan|Query|Select|BatchGet|Check|Decrypt|Download|Preview|Simulate|Test|Validate|View)/;
+const UPDATE = /^(Update|Put|Modify|Set|Change|Enable|Disable|Associate|Attach|Tag|Reset|Replace|Rotate|Accept|Apply|Authorize|Edit|Enter|Restore|Reboot|Stop|Cancel|Confirm|Activate|Deactivate|Move|Rename|Tune|Upgrade|Reject)/;
+const DELETE = /^(Delete|Remove|Terminate|Detach|Disassociate|Untag|Revoke|Deregister|Release|Purge|Destroy|Unassign|Unlink|Unsubscribe)/;
+
+// eventName cardinality is small (a few thousand), so memoizing keeps the regexes off the hot path.
+const activityCache = new Map<string, number>();
+
+/** API Activity activity_id from the verb that starts a CloudTrail eventName. */
+export function apiActivityId(eventName: string, readOnly: unknown): number {
+  if (readOnly === true) return 2;
+  let id = activityCache.get(eventName);
+  if (id !== undefined) return id;
+  // First match wins; delete verbs go first so a destructive call is never read as anything milder.
+  id = DELETE.test(eventName) ? 4 : READ.test(eventName) ? 2 : UPDATE.test(eventName) ? 3 : CREATE.test(eventName) ? 1 : 99;
+  if (activityCache.size < 20000) activityCache.set(eventName, id);
+  return id;
+}
+
+/** Sign-in events go to Authentication rather than API Activity. */
+function isSignIn(eventSource: string, eventName: string, eventType: string | undefined): boolean {
+  return eventSource === 'signin.amazonaws.com' || eventType === 'AwsConsoleSignIn' || eventName === 'ConsoleLogin';
+}
+
+// ---- mapping ----
+
+function mapUser(ui: Rec | undefined): OcsfUserExt | undefined {
+  if (!ui) return undefined;
+  const arn = optStr(ui, 'arn', 'userIdentity.arn');
+  const type = optStr(ui, 'type', 'userIdentity.type');
+  let name = optStr(ui, 'userName', 'userIdentity.userName');
+  const sessionIssuer = isObj(ui.sessionContext) && isObj(ui.sessionContext.sessionIssuer) ? ui.sessionContext.sessionIssuer : undefined;
+  if (!name && sessionIssuer && typeof sessionIssuer.userName === 'string') name = sessionIssuer.userName;
+  if (!name && arn) name = arn.slice(arn.lastIndexOf('/') + 1) || undefined;
+  const accountId = optStr(ui, 'accountId', 'userIdentity.accountId');
+  return compact<OcsfUserExt>({
+    uid: optStr(ui, 'principalId', 'userIdentity.principalId') ?? arn,
+    uid_alt: arn,
+    name,
+    type,
+    account: accountId ? { uid: accountId, type: 'AWS Account' } : undefined,
+    credential_uid: optStr(ui, 'accessKeyId', 'userIdentity.accessKeyId'),
+  });
+}
+
+function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
+  const actor: OcsfActor = {};
+  const user = mapUser(ui);
+  if (user) actor.user = user;
+  if (ui) {
+    const invokedBy = optStr(ui, 'invokedBy', 'userIdentity.invokedBy');
+    if (invokedBy) actor.invoked_by = invokedBy;
+    const sc = optObj(ui, 'sessionContext', 'userIdentity.sessionContext');
+    if (sc) {
+      const attrs = isObj(sc.attributes) ? sc.attributes : undefined;
+      const issuer = isObj(sc.sessionIssuer) && typeof sc.sessionIssuer.arn === 'string' ? sc.sessionIssuer.arn : undefined;
+      const created = attrs && typeof attrs.creationDate === 'string' ? Date.parse(attrs.creationDate) : NaN;
+      actor.session = compact({
+        uid: typeof ui.accessKeyId === 'string' ? ui.accessKeyId : undefined,
+        issuer,
+        is_mfa: attrs && attrs.mfaAuthenticated !== undefined ? String(attrs.mfaAuthenticated) === 'true' : undefined,
+        created_time: Number.isNaN(created) ? undefined : created,
+      });
+    }
+  }
+  if (!actor.user && !actor.invoked_by) {
+    // API Activity requires an actor; AWS service events carry only the invoking service.
+    const src = optStr(rec, 'sourceIPAddress');
+    actor.invoked_by = src ?? 'unknown';
+  }
+  return actor;
+}
+
+function mapResources(rec: Rec): OcsfResourceExt[] | undefined {
+  const list = optArr(rec, 'resources');
+  if (!list || list.length === 0) return undefined;
+  const out: OcsfResourceExt[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i];
+    if (!isObj(r)) throw new NormalizeError(`resources[${i}]: expected an object`);
+    out.push(
+      compact<OcsfResourceExt>({
+        uid: optStr(r, 'ARN', `resources[${i}].ARN`),
+        type: optStr(r, 'type', `resources[${i}].type`),
+        owner: typeof r.accountId === 'string' ? { account: { uid: r.accountId } } : undefined,
+      }) ?? {},
+    );
+  }
+  return out;
+}
+
+/** Maps one CloudTrail record (the vendor record, already unwrapped). */
+export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
+  const eventName = reqStr(rec, 'eventName');
+  const eventSource = reqStr(rec, 'eventSource');
+  const eventTime = rec.eventTime;
+  const time = isoTime(eventTime, 'eventTime');
+  const eventId = optStr(rec, 'eventID');
+  const eventType = optStr(rec, 'eventType');
+  const ui = optObj(rec, 'userIdentity');
+  const errorCode = optStr(rec, 'errorCode');
+  const errorMessage = optStr(rec, 'errorMessage');
+  const sourceIp = optStr(rec, 'sourceIPAddress');
+  const userAgent = optStr(rec, 'userAgent');
+  const region = optStr(rec, 'awsRegion');
+  const recipient = optStr(rec, 'recipientAccountId') ?? (ui && typeof ui.accountId === 'string' ? ui.accountId : undefined);
+  const requestParameters = rec.requestParameters;
+  const responseElements = rec.responseElements;
+  if (requestParameters !== undefined && requestParameters !== null && typeof requestParameters !== 'object') {
+    throw new NormalizeError('requestParameters: expected an object');
+  }
+  if (responseElements !== undefined && responseElements !== null && typeof responseElements !== 'object') {
+    throw new NormalizeError('responseElements: expected an object');
+  }
+  const eventVersion = typeof rec.eventVersion === 'string' ? rec.eventVersion : undefined;
+
+  const src_endpoint = sourceIp ? (isIp(sourceIp) ? { ip: sourceIp } : { domain: sourceIp }) : {};
+  const cloud = compact({ provider: 'AWS', region, account: recipient ? { uid: recipient } : undefined })!;
+  const unmapped = compact<Rec>({
+    requestParameters: requestParameters ?? undefined,
+    responseElements: responseElements ?? undefined,
+    additionalEventData: rec.additionalEventData,
+    serviceEventDetails: rec.serviceEventDetails,
+    eventCategory: rec.eventCategory,
+    managementEvent: rec.managementEvent,
+    tlsDetails: rec.tlsDetails,
+    sharedEventID: rec.sharedEventID,
+    vpcEndpointId: rec.vpcEndpointId,
+    eventbridge_id: envelopeId,
+  });
+
+  let ocsf: OcsfEvent;
+  if (isSignIn(eventSource, eventName, eventType)) {
+    const result = isObj(responseElements) ? responseElements.ConsoleLogin : undefined;
+    const failed = errorMessage !== undefined || errorCode !== undefined || result === 'Failure';
+    const activity = eventName === 'ConsoleLogin' || eventName === 'SwitchRole' ? 1 : /Logout|ExitRole/.test(eventName) ? 2 : 99;
+    const aed = isObj(rec.additionalEventData) ? rec.additionalEventData : undefined;
+    ocsf = baseEvent(OcsfClass.Authentication, activity, time, PRODUCT, {
+      uid: eventId,
+      original_time: typeof eventTime === 'string' ? eventTime : undefined,
+      product_version: eventVersion,
+      event_code: eventName,
+      status_id: failed ? 2 : 1,
+      // A failed console sign-in is worth more attention than a routine one.
+      severity_id: failed ? 3 : 1,
+    });
+    const actor = mapActor(rec, ui);
+    ocsf.actor = actor;
+    ocsf.user = actor.user ?? { name: 'unknown' };
+    ocsf.service = { name: 'AWS Management Console', uid: eventSource };
+    ocsf.dst_endpoint = { domain: eventSource };
+    ocsf.src_endpoint = src_endpoint;
+    if (aed && aed.MFAUsed !== undefined) ocsf.is_mfa = aed.MFAUsed === 'Yes';
+    if (errorMessage) ocsf.status_detail = errorMessage;
+    if (userAgent) ocsf.http_request = { user_agent: userAgent };
+  } else {
+    ocsf = baseEvent(OcsfClass.ApiActivity, apiActivityId(eventName, rec.readOnly), time, PRODUCT, {
+      uid: eventId,
+      original_time: typeof eventTime === 'string' ? eventTime : undefined,
+      product_version: eventVersion,
+      event_code: eventName,
+      status_id: errorCode || errorMessage ? 2 : 1,
+    });
+    ocsf.actor = mapActor(rec, ui);
+    ocsf.api = compact({
+      operation: eventName,
+      service: { name: eventSource },
+      version: typeof rec.apiVersion === 'string' ? rec.apiVersion : undefined,
+      request: typeof rec.requestID === 'string' ? { uid: rec.requestID } : undefined,
+      response: errorCode || errorMessage ? compact({ error: errorCode, message: errorMessage }) : undefined,
+    })!;
+    ocsf.src_endpoint = src_endpoint;
+    if (userAgent) ocsf.http_request = { user_agent: userAgent };
+    const resources = mapResources(rec);
+    if (resources) ocsf.resources = resources;
+    if (errorCode) ocsf.status_code = errorCode;
+    if (errorMessage) ocsf.status_detail = errorMessage;
+  }
+  ocsf.cloud = cloud;
+  if (unmapped) ocsf.unmapped = unmapped;
+
+  return {
+    uid: eventId ?? hashUid(rec),
+    source: 'aws.cloudtrail',
+    logsource: { ...LOGSOURCE },
+    time,
+    ocsf,
+    raw: rec,
+  };
+}
+
+export const cloudtrail: SourceMapper = {
+  id: 'aws.cloudtrail',
+  name: 'AWS CloudTrail (S3 log files, EventBridge, CloudWatch Logs)',
+  recognize(record) {
+    return isCloudTrailRecord(record) || isEventBridgeCloudTrail(record) || isLogFile(record);
+  },
+  normalize(record) {
+    if (isEventBridgeCloudTrail(record)) {
+      const id = typeof record.id === 'string' ? record.id : undefined;
+      return [mapCloudTrailRecord(record.detail as Rec, id)];
+    }
+    if (Array.isArray(record.Records)) {
+      // A whole log file: one bad record fails the file here; envelopes.ts splits
+      // log files into records first so that only the bad one is quarantined.
+      const out: TelemetryEvent[] = [];
+      const recs = record.Records;
+      for (let i = 0; i < recs.length; i++) {
+        const r = recs[i];
+        if (!isObj(r)) throw new NormalizeError(`Records[${i}]: expected an object`);
+        try {
+          out.push(mapCloudTrailRecord(r));
+        } catch (e) {
+          if (e instanceof NormalizeError) throw new NormalizeError(`Records[${i}]: ${e.reason}`);
+          throw e;
+        }
+      }
+      return out;
+    }
+    return [mapCloudTrailRecord(record)];
+  },
+};

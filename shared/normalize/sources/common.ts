@@ -1,0 +1,219 @@
+/**
+ * Small helpers shared by the source mappers: typed field access that turns a
+ * wrong type into NormalizeError (never a TypeError), time parsing, hashing
+ * for records without a vendor id, and the OCSF base-event skeleton.
+ */
+import { hash } from 'node:crypto';
+import { NormalizeError } from '../source';
+import { OCSF_VERSION, type OcsfEvent, type OcsfMetadata, type OcsfProduct } from '../../ocsf/types';
+import { activityName, SEVERITY_NAMES, STATUS_NAMES, type OcsfClassInfo } from '../../ocsf/classes';
+
+export type Rec = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string field, or undefined when absent/null; any other type is an error. */
+export function optStr(rec: Rec, key: string, where = key): string | undefined {
+  const v = rec[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new NormalizeError(`${where}: expected a string, got ${typeName(v)}`);
+  return v;
+}
+
+export function reqStr(rec: Rec, key: string, where = key): string {
+  const v = rec[key];
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) throw new NormalizeError(`${where}: missing required field`);
+  throw new NormalizeError(`${where}: expected a string, got ${typeName(v)}`);
+}
+
+export function optObj(rec: Rec, key: string, where = key): Rec | undefined {
+  const v = rec[key];
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) throw new NormalizeError(`${where}: expected an object, got ${typeName(v)}`);
+  return v;
+}
+
+export function reqObj(rec: Rec, key: string, where = key): Rec {
+  const v = optObj(rec, key, where);
+  if (v === undefined) throw new NormalizeError(`${where}: missing required field`);
+  return v;
+}
+
+export function optArr(rec: Rec, key: string, where = key): unknown[] | undefined {
+  const v = rec[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new NormalizeError(`${where}: expected an array, got ${typeName(v)}`);
+  return v;
+}
+
+/** A number, or a string holding a decimal integer/float (vendors mix both). */
+export function optNum(rec: Rec, key: string, where = key): number | undefined {
+  return toNum(rec[key], where);
+}
+
+export function toNum(v: unknown, where: string): number | undefined {
+  if (v === undefined || v === null || v === '' || v === '-') return undefined;
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+  } else if (typeof v === 'string') {
+    const n = Number(v);
+    if (Number.isFinite(n)) return n;
+  }
+  throw new NormalizeError(`${where}: expected a number, got ${typeName(v)}${typeof v === 'string' ? ` "${v.slice(0, 40)}"` : ''}`);
+}
+
+/** Lenient variant for fields whose absence or oddity must not drop the event. */
+export function numOrUndef(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v !== '') {
+    const n = v.startsWith('0x') || v.startsWith('0X') ? parseInt(v, 16) : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function strOrUndef(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** ISO-8601 (or RFC 2822) timestamp string → epoch ms. */
+export function isoTime(v: unknown, where: string): number {
+  if (typeof v !== 'string') {
+    if (v === undefined || v === null) throw new NormalizeError(`${where}: missing required field`);
+    throw new NormalizeError(`${where}: expected a timestamp string, got ${typeName(v)}`);
+  }
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw new NormalizeError(`${where}: not a timestamp: "${v.slice(0, 40)}"`);
+  return t;
+}
+
+export function optIsoTime(v: unknown, where: string): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  return isoTime(v, where);
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** JSON with object keys sorted, so equal records hash equally whatever their key order. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalJson(v[i]));
+    return s + ']';
+  }
+  const keys = Object.keys(v).sort();
+  let s = '{';
+  let first = true;
+  for (const k of keys) {
+    const val = (v as Rec)[k];
+    if (val === undefined) continue;
+    s += (first ? '' : ',') + JSON.stringify(k) + ':' + (typeof val === 'string' ? JSON.stringify(val) : canonicalJson(val));
+    first = false;
+  }
+  return s + '}';
+}
+
+/** Event uid for sources without a vendor event id: sha256 of the canonical raw record. */
+export function hashUid(raw: unknown): string {
+  // One-shot crypto.hash avoids a Hash object per event.
+  return hash('sha256', canonicalJson(raw), 'hex');
+}
+
+export interface BaseOptions {
+  severity_id?: number;
+  status_id?: number;
+  uid?: string;
+  original_time?: string;
+  log_name?: string;
+  product_version?: string;
+  event_code?: string;
+  message?: string;
+}
+
+// activity/type names per (class, activity), built once instead of per event.
+const names = new WeakMap<OcsfClassInfo, Map<number, [string, string]>>();
+
+function activityNames(cls: OcsfClassInfo, activityId: number): [string, string] {
+  let m = names.get(cls);
+  if (!m) names.set(cls, (m = new Map()));
+  let n = m.get(activityId);
+  if (!n) {
+    const a = activityName(cls, activityId);
+    m.set(activityId, (n = [a, `${cls.name}: ${a}`]));
+  }
+  return n;
+}
+
+/** The OCSF base attributes every class carries. */
+export function baseEvent(cls: OcsfClassInfo, activityId: number, time: number, product: OcsfProduct, o: BaseOptions = {}): OcsfEvent {
+  const [aname, tname] = activityNames(cls, activityId);
+  const severityId = o.severity_id ?? 1;
+  const metadata: OcsfMetadata & Rec = { version: OCSF_VERSION, product: o.product_version ? ({ ...product, version: o.product_version } as OcsfProduct) : product };
+  if (o.uid !== undefined) metadata.uid = o.uid;
+  if (o.original_time !== undefined) metadata.original_time = o.original_time;
+  if (o.log_name !== undefined) metadata.log_name = o.log_name;
+  if (o.event_code !== undefined) metadata.event_code = o.event_code;
+  const ev: OcsfEvent = {
+    class_uid: cls.uid,
+    class_name: cls.name,
+    category_uid: cls.category_uid,
+    category_name: cls.category_name,
+    activity_id: activityId,
+    activity_name: aname,
+    type_uid: cls.uid * 100 + activityId,
+    type_name: tname,
+    severity_id: severityId,
+    severity: SEVERITY_NAMES[severityId] ?? 'Other',
+    time,
+    metadata,
+  };
+  if (o.status_id !== undefined) {
+    ev.status_id = o.status_id;
+    ev.status = STATUS_NAMES[o.status_id] ?? 'Other';
+  }
+  if (o.message !== undefined) ev.message = o.message;
+  return ev;
+}
+
+/**
+ * Copy without undefined members; undefined when nothing is left (so no empty
+ * objects are emitted). Copying instead of `delete` keeps V8's fast object
+ * shapes, which matters at 100k events/s.
+ */
+export function compact<T extends object>(o: T): T | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) (out ??= {})[k] = v;
+  }
+  return out as T | undefined;
+}
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+/** True for an IPv4 or IPv6 literal (CloudTrail puts service names in sourceIPAddress). */
+export function isIp(s: string): boolean {
+  return IPV4.test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+$/.test(s));
+}
+
+/** Last path component of a Windows or POSIX path. */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+/** File object from a path: name and parent folder split out. */
+export function fileFromPath(path: string | undefined): { name: string; path: string; parent_folder?: string } | undefined {
+  if (!path) return undefined;
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i >= 0 ? { name: path.slice(i + 1), path, parent_folder: path.slice(0, i) || undefined } : { name: path, path };
+}

@@ -1,0 +1,203 @@
+/**
+ * Okta System Log events (/api/v1/logs, or the EventBridge log stream) →
+ * OCSF Authentication (3002), Account Change (3001), Group Management (3006),
+ * or API Activity (6003) for the other admin and system operations.
+ *
+ * `raw` is the System Log event (`eventType`, `actor`, `client`, `outcome`,
+ * `target`…), which is what Sigma's Okta rules are written against. The
+ * EventBridge log stream delivers it in `detail`; that is unwrapped.
+ */
+import { NormalizeError, type SourceMapper } from '../source';
+import type { TelemetryEvent } from '../../telemetry';
+import type { OcsfEvent } from '../../ocsf/types';
+import { OcsfClass, type OcsfGroup, type OcsfNetworkEndpointExt, type OcsfUserExt } from '../../ocsf/classes';
+import { baseEvent, compact, isObj, isoTime, optArr, optObj, optStr, reqStr, type Rec } from './common';
+
+function isOktaEvent(r: Rec): boolean {
+  return typeof r.uuid === 'string' && typeof r.eventType === 'string' && r.published !== undefined && isObj(r.actor);
+}
+
+function isEnvelope(r: Rec): boolean {
+  return typeof r['detail-type'] === 'string' && isObj(r.detail) && isOktaEvent(r.detail);
+}
+
+const SEVERITY: Record<string, number> = { DEBUG: 1, INFO: 1, WARN: 3, ERROR: 4 };
+
+/** Okta eventType → [class, activity_id]. */
+const ACCOUNT_CHANGE: Record<string, number> = {
+  'user.lifecycle.create': 1,
+  'user.lifecycle.activate': 2,
+  'user.lifecycle.reactivate': 2,
+  'user.lifecycle.unsuspend': 2,
+  'user.account.update_password': 3,
+  'user.account.reset_password': 4,
+  'user.lifecycle.password_reset': 4,
+  'user.lifecycle.deactivate': 5,
+  'user.lifecycle.suspend': 5,
+  'user.lifecycle.delete.initiated': 6,
+  'user.lifecycle.delete.completed': 6,
+  'user.account.privilege.grant': 7,
+  'user.account.privilege.revoke': 8,
+  'user.account.lock': 9,
+  'user.account.lock.limit': 9,
+  'user.mfa.factor.activate': 10,
+  'user.mfa.factor.deactivate': 11,
+  'user.mfa.factor.reset_all': 11,
+  'user.mfa.factor.suspend': 11,
+  'user.account.unlock': 12,
+  'user.account.unlock_by_admin': 12,
+};
+
+const GROUP_MANAGEMENT: Record<string, number> = {
+  'group.privilege.grant': 1,
+  'group.privilege.revoke': 2,
+  'group.user_membership.add': 3,
+  'group.user_membership.remove': 4,
+  'group.lifecycle.delete': 5,
+  'group.lifecycle.create': 6,
+};
+
+function authActivity(eventType: string): number | undefined {
+  if (eventType === 'user.session.start' || eventType === 'user.session.impersonation.initiate') return 1;
+  if (eventType === 'user.session.end' || eventType === 'user.session.impersonation.end' || eventType === 'user.authentication.slo') return 2;
+  if (eventType.startsWith('user.authentication.')) return 1;
+  if (eventType === 'policy.evaluate_sign_on' || eventType === 'user.session.access_admin_app') return 99;
+  return undefined;
+}
+
+function apiActivity(eventType: string): number {
+  const verb = eventType.slice(eventType.lastIndexOf('.') + 1);
+  if (/^(create|add|grant|activate|assign|initiate|start)/.test(verb)) return 1;
+  if (/^(read|view|list|export|get)/.test(verb)) return 2;
+  if (/^(delete|remove|revoke|deactivate|unassign|end|completed)/.test(verb)) return 4;
+  if (/^(update|change|modify|reset|suspend|unsuspend|reactivate|lock|unlock|enable|disable)/.test(verb)) return 3;
+  return 99;
+}
+
+function asUser(o: Rec | undefined): OcsfUserExt | undefined {
+  if (!o) return undefined;
+  const alt = typeof o.alternateId === 'string' ? o.alternateId : undefined;
+  return compact<OcsfUserExt>({
+    uid: typeof o.id === 'string' ? o.id : undefined,
+    name: typeof o.displayName === 'string' ? o.displayName : alt,
+    email_addr: alt && alt.includes('@') ? alt : undefined,
+    uid_alt: alt,
+    type: typeof o.type === 'string' ? o.type : undefined,
+  });
+}
+
+function targets(rec: Rec): Rec[] {
+  const t = optArr(rec, 'target');
+  if (!t) return [];
+  return t.map((x, i) => {
+    if (!isObj(x)) throw new NormalizeError(`target[${i}]: expected an object`);
+    return x;
+  });
+}
+
+function srcEndpoint(client: Rec | undefined): OcsfNetworkEndpointExt {
+  if (!client) return {};
+  const geo = isObj(client.geographicalContext) ? client.geographicalContext : undefined;
+  const loc = geo && isObj(geo.geolocation) ? geo.geolocation : undefined;
+  return (
+    compact<OcsfNetworkEndpointExt>({
+      ip: typeof client.ipAddress === 'string' ? client.ipAddress : undefined,
+      location: geo
+        ? compact({
+            city: typeof geo.city === 'string' ? geo.city : undefined,
+            region: typeof geo.state === 'string' ? geo.state : undefined,
+            country: typeof geo.country === 'string' ? geo.country : undefined,
+            postal_code: typeof geo.postalCode === 'string' ? geo.postalCode : undefined,
+            lat: loc && typeof loc.lat === 'number' ? loc.lat : undefined,
+            long: loc && typeof loc.lon === 'number' ? loc.lon : undefined,
+          })
+        : undefined,
+      uid: typeof client.device === 'string' ? client.device : undefined,
+      name: typeof client.zone === 'string' && client.zone !== 'null' ? client.zone : undefined,
+    }) ?? {}
+  );
+}
+
+export function mapOktaEvent(rec: Rec): TelemetryEvent {
+  const uuid = reqStr(rec, 'uuid');
+  const eventType = reqStr(rec, 'eventType');
+  const time = isoTime(rec.published, 'published');
+  const actorObj = optObj(rec, 'actor');
+  const client = optObj(rec, 'client');
+  const outcome = optObj(rec, 'outcome');
+  const authCtx = optObj(rec, 'authenticationContext');
+  const result = outcome ? optStr(outcome, 'result', 'outcome.result') : undefined;
+  const reason = outcome ? optStr(outcome, 'reason', 'outcome.reason') : undefined;
+  const status_id = result === 'SUCCESS' || result === 'ALLOW' ? 1 : result === 'FAILURE' || result === 'DENY' ? 2 : result ? 99 : 0;
+  const severity = optStr(rec, 'severity');
+  const tgts = targets(rec);
+  const targetUser = tgts.find((t) => t.type === 'User');
+  const targetGroup = tgts.find((t) => t.type === 'UserGroup');
+  const targetApp = tgts.find((t) => t.type === 'AppInstance');
+  const actorUser = asUser(actorObj) ?? { name: 'unknown' };
+  const ua = client && isObj(client.userAgent) && typeof client.userAgent.rawUserAgent === 'string' ? client.userAgent.rawUserAgent : undefined;
+
+  const common = {
+    uid: uuid,
+    original_time: typeof rec.published === 'string' ? rec.published : undefined,
+    event_code: eventType,
+    message: optStr(rec, 'displayMessage'),
+    status_id,
+    severity_id: severity ? (SEVERITY[severity] ?? 99) : 1,
+    product_version: optStr(rec, 'version'),
+  };
+  const product = { name: 'Okta System Log', vendor_name: 'Okta' };
+  let ocsf: OcsfEvent;
+  const auth = authActivity(eventType);
+  if (auth !== undefined) {
+    ocsf = baseEvent(OcsfClass.Authentication, auth, time, product, common);
+    ocsf.user = actorUser;
+    ocsf.service = targetApp ? compact({ name: typeof targetApp.displayName === 'string' ? targetApp.displayName : undefined, uid: typeof targetApp.id === 'string' ? targetApp.id : undefined }) ?? { name: 'Okta' } : { name: 'Okta' };
+    if (eventType.includes('mfa') || (authCtx && typeof authCtx.authenticationStep === 'number' && authCtx.authenticationStep > 0)) ocsf.is_mfa = true;
+    if (authCtx && typeof authCtx.externalSessionId === 'string') {
+      ocsf.session = { uid: authCtx.externalSessionId };
+    }
+    if (authCtx && typeof authCtx.credentialType === 'string') ocsf.auth_protocol = authCtx.credentialType;
+  } else if (ACCOUNT_CHANGE[eventType] !== undefined) {
+    ocsf = baseEvent(OcsfClass.AccountChange, ACCOUNT_CHANGE[eventType], time, product, common);
+    // Self-service events (password change, MFA enrollment) may have no target: the actor is the subject.
+    ocsf.user = asUser(targetUser) ?? actorUser;
+  } else if (GROUP_MANAGEMENT[eventType] !== undefined) {
+    ocsf = baseEvent(OcsfClass.GroupManagement, GROUP_MANAGEMENT[eventType], time, product, common);
+    ocsf.group = compact<OcsfGroup>({
+      uid: targetGroup && typeof targetGroup.id === 'string' ? targetGroup.id : undefined,
+      name: targetGroup && typeof targetGroup.displayName === 'string' ? targetGroup.displayName : undefined,
+    }) ?? { name: 'unknown' };
+    const u = asUser(targetUser);
+    if (u) ocsf.user = u;
+  } else {
+    ocsf = baseEvent(OcsfClass.ApiActivity, apiActivity(eventType), time, product, common);
+    ocsf.api = { operation: eventType, service: { name: 'Okta' } };
+    const dbg = isObj(rec.debugContext) && isObj(rec.debugContext.debugData) ? rec.debugContext.debugData : undefined;
+    if (dbg && typeof dbg.requestId === 'string') ocsf.api.request = { uid: dbg.requestId };
+    if (tgts.length) {
+      ocsf.resources = tgts.map((t) => compact({ uid: typeof t.id === 'string' ? t.id : undefined, name: typeof t.displayName === 'string' ? t.displayName : undefined, type: typeof t.type === 'string' ? t.type : undefined }) ?? {});
+    }
+  }
+  ocsf.actor = { user: actorUser };
+  if (authCtx && typeof authCtx.externalSessionId === 'string') ocsf.actor.session = { uid: authCtx.externalSessionId };
+  ocsf.src_endpoint = srcEndpoint(client);
+  if (ua) ocsf.http_request = { user_agent: ua };
+  if (reason) ocsf.status_detail = reason;
+  const tx = optObj(rec, 'transaction');
+  if (tx && typeof tx.id === 'string') ocsf.metadata.correlation_uid = tx.id;
+  const unmapped = compact<Rec>({ securityContext: rec.securityContext, debugContext: rec.debugContext, legacyEventType: rec.legacyEventType, target: tgts.length ? tgts : undefined });
+  if (unmapped) ocsf.unmapped = unmapped;
+  return { uid: uuid, source: 'okta', logsource: { product: 'okta', service: 'okta' }, time, ocsf, raw: rec };
+}
+
+export const okta: SourceMapper = {
+  id: 'okta',
+  name: 'Okta System Log',
+  recognize(record) {
+    return isOktaEvent(record) || isEnvelope(record);
+  },
+  normalize(record) {
+    return [mapOktaEvent(isEnvelope(record) ? (record.detail as Rec) : record)];
+  },
+};

@@ -1,0 +1,189 @@
+/**
+ * Amazon VPC Flow Logs → OCSF Network Activity (4001), activity Traffic.
+ *
+ * Flow logs are space-separated text. S3 log files start with a header line
+ * naming the fields (default v2 format or a custom list of v3–v5+ fields);
+ * CloudWatch Logs events carry bare lines. parseVpcFlowLine() turns one line
+ * into a record keyed by the vendor's field names (`srcaddr`, `dstport`,
+ * `log-status`…), values kept as the strings AWS wrote (`-` for no data);
+ * that record is `raw` and what this mapper recognizes.
+ */
+import { NormalizeError, type SourceMapper } from '../source';
+import type { TelemetryEvent } from '../../telemetry';
+import { OcsfClass, type OcsfConnectionInfo, type OcsfNetworkEndpointExt, type OcsfTraffic } from '../../ocsf/classes';
+import { baseEvent, compact, hashUid, toNum, type Rec } from './common';
+
+/** Field order of the default (version 2) format. */
+export const DEFAULT_VPC_FLOW_FIELDS: readonly string[] = [
+  'version',
+  'account-id',
+  'interface-id',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'protocol',
+  'packets',
+  'bytes',
+  'start',
+  'end',
+  'action',
+  'log-status',
+];
+
+/** Every field name AWS documents for flow log records (v2–v5 and later). */
+const KNOWN_FIELDS = new Set<string>([
+  ...DEFAULT_VPC_FLOW_FIELDS,
+  'vpc-id',
+  'subnet-id',
+  'instance-id',
+  'tcp-flags',
+  'type',
+  'pkt-srcaddr',
+  'pkt-dstaddr',
+  'region',
+  'az-id',
+  'sublocation-type',
+  'sublocation-id',
+  'pkt-src-aws-service',
+  'pkt-dst-aws-service',
+  'flow-direction',
+  'traffic-path',
+  'ecs-cluster-arn',
+  'ecs-cluster-name',
+  'ecs-container-instance-arn',
+  'ecs-container-instance-id',
+  'ecs-container-id',
+  'ecs-second-container-id',
+  'ecs-service-name',
+  'ecs-task-definition-arn',
+  'ecs-task-arn',
+  'ecs-task-id',
+  'reject-reason',
+]);
+
+const FIELD_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** True for the header line of a flow log file: every token a field name, at least one known. */
+export function isVpcFlowHeader(line: string): boolean {
+  const tokens = line.trim().split(/\s+/);
+  let known = 0;
+  for (const t of tokens) {
+    if (!FIELD_NAME.test(t)) return false;
+    if (KNOWN_FIELDS.has(t)) known++;
+  }
+  return known >= 2 || (tokens.length === 1 && known === 1);
+}
+
+export function parseVpcFlowHeader(line: string): string[] {
+  return line.trim().split(/\s+/);
+}
+
+const DEFAULT_LINE = /^\d+ \S+ (?:eni-[0-9a-f]+|-) /;
+/** Cheap test for a default-format (v2) line, used when no header is available. */
+export function looksLikeVpcFlowLine(line: string): boolean {
+  return DEFAULT_LINE.test(line);
+}
+
+/** One flow log line → record keyed by field name; undefined when the field count does not match. */
+export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAULT_VPC_FLOW_FIELDS): Rec | undefined {
+  let tokens = line.split(' ');
+  if (tokens.length !== fields.length) {
+    // Tolerate stray whitespace (tabs, double spaces, trailing CR) before giving up.
+    tokens = line.trim().split(/\s+/);
+    if (tokens.length !== fields.length) return undefined;
+  }
+  const rec: Rec = {};
+  for (let i = 0; i < fields.length; i++) rec[fields[i]] = tokens[i];
+  return rec;
+}
+
+const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '-' && v !== '' ? v : undefined;
+}
+
+function isFlowRecord(r: Rec): boolean {
+  if (typeof r['interface-id'] === 'string') return true;
+  return typeof r.srcaddr === 'string' && typeof r.dstaddr === 'string' && (r['log-status'] !== undefined || r.start !== undefined);
+}
+
+export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
+  for (const k in rec) {
+    const v = rec[k];
+    if (typeof v !== 'string' && typeof v !== 'number') throw new NormalizeError(`${k}: expected a string or number, got ${v === null ? 'null' : typeof v}`);
+  }
+  const start = toNum(rec.start, 'start');
+  const end = toNum(rec.end, 'end');
+  if (start === undefined && end === undefined) throw new NormalizeError('start: missing required field (no start or end time)');
+  const time = (start ?? end)! * 1000;
+  const protocol = toNum(rec.protocol, 'protocol');
+  const action = str(rec.action);
+  const logStatus = str(rec['log-status']);
+  const direction = str(rec['flow-direction']);
+  const account = str(rec['account-id']);
+
+  const ocsf = baseEvent(OcsfClass.NetworkActivity, 6, time, { name: 'Amazon VPC', vendor_name: 'AWS', feature: { name: 'Flow Logs' } }, {
+    product_version: str(rec.version),
+    log_name: 'vpc-flow-logs',
+  });
+  const src: OcsfNetworkEndpointExt = compact({
+    ip: str(rec.srcaddr),
+    port: toNum(rec.srcport, 'srcport'),
+    interface_uid: str(rec['interface-id']),
+    instance_uid: str(rec['instance-id']),
+    vpc_uid: str(rec['vpc-id']),
+    subnet_uid: str(rec['subnet-id']),
+  }) ?? {};
+  const dst = compact<OcsfNetworkEndpointExt>({ ip: str(rec.dstaddr), port: toNum(rec.dstport, 'dstport') });
+  ocsf.src_endpoint = src;
+  if (dst) ocsf.dst_endpoint = dst;
+  const conn = compact<OcsfConnectionInfo>({
+    protocol_num: protocol,
+    protocol_name: protocol !== undefined ? PROTOCOLS[protocol] : undefined,
+    tcp_flags: toNum(rec['tcp-flags'], 'tcp-flags'),
+    direction_id: direction === 'ingress' ? 1 : direction === 'egress' ? 2 : undefined,
+    direction: direction === 'ingress' ? 'Inbound' : direction === 'egress' ? 'Outbound' : undefined,
+  });
+  if (conn) ocsf.connection_info = conn;
+  const traffic = compact<OcsfTraffic>({ packets: toNum(rec.packets, 'packets'), bytes: toNum(rec.bytes, 'bytes') });
+  if (traffic) ocsf.traffic = traffic;
+  if (start !== undefined) ocsf.start_time = start * 1000;
+  if (end !== undefined) ocsf.end_time = end * 1000;
+  if (action === 'ACCEPT') {
+    ocsf.action_id = 1;
+    ocsf.action = 'Allowed';
+    ocsf.disposition_id = 1;
+    ocsf.disposition = 'Allowed';
+  } else if (action === 'REJECT') {
+    ocsf.action_id = 2;
+    ocsf.action = 'Denied';
+    ocsf.disposition_id = 2;
+    ocsf.disposition = 'Blocked';
+  }
+  if (logStatus) ocsf.status_detail = logStatus;
+  ocsf.cloud = compact({ provider: 'AWS', region: str(rec.region), account: account ? { uid: account } : undefined, zone: str(rec['az-id']) })!;
+  const unmapped = compact<Rec>({
+    type: str(rec.type),
+    'pkt-srcaddr': str(rec['pkt-srcaddr']),
+    'pkt-dstaddr': str(rec['pkt-dstaddr']),
+    'pkt-src-aws-service': str(rec['pkt-src-aws-service']),
+    'pkt-dst-aws-service': str(rec['pkt-dst-aws-service']),
+    'traffic-path': str(rec['traffic-path']),
+    'sublocation-type': str(rec['sublocation-type']),
+    'sublocation-id': str(rec['sublocation-id']),
+    'reject-reason': str(rec['reject-reason']),
+  });
+  if (unmapped) ocsf.unmapped = unmapped;
+  return { uid: hashUid(rec), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
+}
+
+export const vpcflow: SourceMapper = {
+  id: 'aws.vpcflow',
+  name: 'Amazon VPC Flow Logs (v2 default and custom v3–v5 formats)',
+  recognize: isFlowRecord,
+  normalize(record) {
+    return [mapVpcFlowRecord(record)];
+  },
+};

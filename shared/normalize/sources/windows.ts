@@ -1,0 +1,580 @@
+/**
+ * Windows event logs as JSON → OCSF, with the Sigma logsource of each event.
+ *
+ * Input: the shape evtx converters write, `{"Event":{"System":{…},"EventData":{…}}}`,
+ * with XML attributes under `#attributes` (evtx_dump) or `@Name` (xml2json
+ * style), EventData either as a name→value map or a `Data` array of
+ * `{"@Name", "#text"}` items, and UserData for events that use it. An already
+ * flat record (`EventID`, `Channel`, `Computer`, EventData fields at top
+ * level, as Windows event forwarders emit) is accepted too.
+ *
+ * `raw` choice: Sigma's Windows rules select on EventData field names
+ * (`Image`, `CommandLine`, `TargetUserName`…) next to `EventID`, `Channel`,
+ * `Provider_Name` and `Computer`, all at top level. So `raw` is the
+ * flattened map: every EventData/UserData field under its own name, then the
+ * System fields (`EventID`, `Channel`, `Computer`, `Provider_Name`,
+ * `Provider_Guid`, `EventRecordID`, `TimeCreated`, `Level`, `Task`,
+ * `Opcode`, `Keywords`, `Version`, `Security_UserID`,
+ * `Execution_ProcessID`, `Execution_ThreadID`, `Correlation_ActivityID`);
+ * a System field wins over an EventData field of the same name. Values keep
+ * the converter's types (numbers stay numbers, hex strings stay strings).
+ */
+import { NormalizeError, type SourceMapper } from '../source';
+import type { LogSource, TelemetryEvent } from '../../telemetry';
+import type { OcsfEvent } from '../../ocsf/types';
+import {
+  OcsfClass,
+  type OcsfDevice,
+  type OcsfFile,
+  type OcsfFingerprint,
+  type OcsfNetworkEndpointExt,
+  type OcsfProcessExt,
+  type OcsfUserExt,
+} from '../../ocsf/classes';
+import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, strOrUndef, type Rec } from './common';
+
+// ---------------------------------------------------------------- flattening
+
+function attr(o: unknown, name: string): unknown {
+  if (!isObj(o)) return undefined;
+  const a = o['#attributes'];
+  if (isObj(a) && a[name] !== undefined) return a[name];
+  if (o[`@${name}`] !== undefined) return o[`@${name}`];
+  return o[name];
+}
+
+/** An XML element's text: the value itself, or its `#text` when it also has attributes. */
+function text(v: unknown): unknown {
+  if (isObj(v)) return v['#text'] ?? v['#value'] ?? v.value;
+  return v;
+}
+
+/** `{"Event":{…}}` → the flat field map Sigma rules expect (see the module comment). */
+export function flattenWindowsEvent(record: Rec): Rec {
+  const event = record.Event;
+  if (!isObj(event)) throw new NormalizeError('Event: expected an object');
+  const sys = event.System;
+  if (!isObj(sys)) throw new NormalizeError('Event.System: expected an object');
+  const out: Rec = {};
+  const ed = event.EventData;
+  if (isObj(ed)) {
+    const data = ed.Data;
+    if (Array.isArray(data)) {
+      for (let i = 0; i < data.length; i++) {
+        const d = data[i];
+        const name = attr(d, 'Name');
+        if (typeof name === 'string') out[name] = text(d) ?? null;
+        else if (d !== null && d !== undefined) out[`Data_${i}`] = text(d);
+      }
+    } else {
+      for (const k in ed) {
+        if (k === '#attributes' || k.startsWith('@')) continue;
+        out[k] = ed[k];
+      }
+    }
+  } else if (ed !== undefined && ed !== null) {
+    throw new NormalizeError('Event.EventData: expected an object');
+  }
+  const ud = event.UserData;
+  if (isObj(ud)) {
+    for (const k in ud) {
+      const inner = ud[k];
+      if (!isObj(inner)) continue;
+      for (const f in inner) if (f !== '#attributes' && !f.startsWith('@') && !(f in out)) out[f] = inner[f];
+    }
+  }
+  const eid = text(sys.EventID);
+  out.EventID = typeof eid === 'string' && /^\d+$/.test(eid) ? Number(eid) : eid;
+  out.Channel = text(sys.Channel);
+  out.Computer = text(sys.Computer);
+  out.Provider_Name = attr(sys.Provider, 'Name');
+  const guid = attr(sys.Provider, 'Guid');
+  if (guid !== undefined) out.Provider_Guid = guid;
+  const rid = text(sys.EventRecordID);
+  if (rid !== undefined) out.EventRecordID = rid;
+  out.TimeCreated = attr(sys.TimeCreated, 'SystemTime');
+  for (const k of ['Level', 'Task', 'Opcode', 'Keywords', 'Version']) if (sys[k] !== undefined && sys[k] !== null) out[k] = text(sys[k]);
+  const uid = attr(sys.Security, 'UserID');
+  if (uid !== undefined) out.Security_UserID = uid;
+  const pid = attr(sys.Execution, 'ProcessID');
+  if (pid !== undefined) out.Execution_ProcessID = pid;
+  const tid = attr(sys.Execution, 'ThreadID');
+  if (tid !== undefined) out.Execution_ThreadID = tid;
+  const act = attr(sys.Correlation, 'ActivityID');
+  if (act !== undefined) out.Correlation_ActivityID = act;
+  return out;
+}
+
+function isNested(r: Rec): boolean {
+  return isObj(r.Event) && isObj(r.Event.System);
+}
+
+function isFlat(r: Rec): boolean {
+  return r.EventID !== undefined && typeof r.Channel === 'string' && typeof r.Computer === 'string';
+}
+
+// ---------------------------------------------------------------- logsource
+
+const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+
+/** Sysmon EventID → Sigma category (Sigma taxonomy, product windows). */
+const SYSMON_CATEGORIES: Record<number, string> = {
+  1: 'process_creation',
+  2: 'file_change',
+  3: 'network_connection',
+  5: 'process_termination',
+  6: 'driver_load',
+  7: 'image_load',
+  8: 'create_remote_thread',
+  9: 'raw_access_thread',
+  10: 'process_access',
+  11: 'file_event',
+  13: 'registry_set',
+  14: 'registry_rename',
+  15: 'create_stream_hash',
+  17: 'pipe_created',
+  18: 'pipe_created',
+  19: 'wmi_event',
+  20: 'wmi_event',
+  21: 'wmi_event',
+  22: 'dns_query',
+  23: 'file_delete',
+  24: 'clipboard_capture',
+  25: 'process_tampering',
+  26: 'file_delete',
+  27: 'file_block_executable',
+  28: 'file_block_shredding',
+  29: 'file_executable_detected',
+};
+
+/** Sigma services for the channels its rules name; others are derived from the channel name. */
+const CHANNEL_SERVICES: Record<string, string> = {
+  security: 'security',
+  system: 'system',
+  application: 'application',
+  'windows powershell': 'powershell-classic',
+  'microsoft-windows-powershell/operational': 'powershell',
+  'powershellcore/operational': 'powershell',
+  'microsoft-windows-sysmon/operational': 'sysmon',
+  'microsoft-windows-taskscheduler/operational': 'taskscheduler',
+  'microsoft-windows-windows defender/operational': 'windefend',
+  'microsoft-windows-wmi-activity/operational': 'wmi',
+  'microsoft-windows-dns-client/operational': 'dns-client',
+  'microsoft-windows-bits-client/operational': 'bits-client',
+  'microsoft-windows-codeintegrity/operational': 'codeintegrity-operational',
+  'microsoft-windows-applocker/exe and dll': 'applocker',
+  'microsoft-windows-applocker/msi and script': 'applocker',
+  'microsoft-windows-applocker/packaged app-deployment': 'applocker',
+  'microsoft-windows-applocker/packaged app-execution': 'applocker',
+  'microsoft-windows-terminalservices-localsessionmanager/operational': 'terminalservices-localsessionmanager',
+  'microsoft-windows-windows firewall with advanced security/firewall': 'firewall-as',
+  'microsoft-windows-ntlm/operational': 'ntlm',
+  'microsoft-windows-driverframeworks-usermode/operational': 'driver-framework',
+  'microsoft-windows-lsa/operational': 'lsa-server',
+  'microsoft-windows-shell-core/operational': 'shell-core',
+  'microsoft-windows-smbclient/security': 'smbclient-security',
+  'microsoft-windows-openssh/operational': 'openssh',
+  'microsoft-windows-ldap-client/debug': 'ldap',
+  'microsoft-windows-printservice/admin': 'printservice-admin',
+  'microsoft-windows-printservice/operational': 'printservice-operational',
+  'microsoft-windows-dhcp-server/operational': 'dhcp',
+  'dns server': 'dns-server',
+  'microsoft-windows-dns-server/analytical': 'dns-server-analytic',
+  'microsoft-windows-security-mitigations/kernel mode': 'security-mitigations',
+  'microsoft-windows-security-mitigations/user mode': 'security-mitigations',
+  'microsoft-windows-appxdeploymentserver/operational': 'appxdeployment-server',
+  'microsoft-windows-appxpackaging/operational': 'appxpackaging-om',
+  'microsoft-windows-diagnosis-scripted/operational': 'diagnosis-scripted',
+  'microsoft-windows-capi2/operational': 'capi2',
+  'microsoft-windows-certificateservicesclient-lifecycle-system/operational': 'certificateservicesclient-lifecycle-system',
+  'microsoft-windows-kernel-shimengine/operational': 'shim-engine',
+  'microsoft-windows-hyper-v-worker-admin': 'hyper-v-worker',
+  'microsoft-windows-vhdmp/operational': 'vhdmp',
+  'microsoft-windows-servicing/operational': 'servicing',
+};
+
+/** Sigma service for a channel: the taxonomy name when it has one, else a slug of the channel. */
+export function channelService(channel: string): string {
+  const key = channel.toLowerCase();
+  const known = CHANNEL_SERVICES[key];
+  if (known) return known;
+  return key
+    .replace(/^microsoft-windows-/, '')
+    .replace(/\/operational$/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+export function windowsLogSource(channel: string, eid: number, f: Rec): LogSource {
+  const ch = channel.toLowerCase();
+  if (ch === SYSMON_CHANNEL.toLowerCase()) {
+    if (eid === 12) {
+      const t = String(f.EventType ?? '');
+      return { product: 'windows', category: t === 'CreateKey' ? 'registry_add' : t.startsWith('Delete') ? 'registry_delete' : 'registry_event' };
+    }
+    const cat = SYSMON_CATEGORIES[eid];
+    return cat ? { product: 'windows', category: cat } : { product: 'windows', service: 'sysmon' };
+  }
+  if (ch === 'security' && eid === 4688) return { product: 'windows', category: 'process_creation' };
+  if (ch === 'microsoft-windows-powershell/operational' || ch === 'powershellcore/operational') {
+    if (eid === 4104) return { product: 'windows', category: 'ps_script' };
+    if (eid === 4103) return { product: 'windows', category: 'ps_module' };
+  }
+  if (ch === 'windows powershell') {
+    if (eid === 400) return { product: 'windows', category: 'ps_classic_start' };
+    if (eid === 600) return { product: 'windows', category: 'ps_classic_provider_start' };
+    if (eid === 800) return { product: 'windows', category: 'ps_classic_script' };
+  }
+  return { product: 'windows', service: channelService(channel) };
+}
+
+// ---------------------------------------------------------------- mapping
+
+const PRODUCTS: Record<string, { name: string; vendor_name: string }> = {
+  sysmon: { name: 'Sysmon', vendor_name: 'Microsoft' },
+  security: { name: 'Windows Security Auditing', vendor_name: 'Microsoft' },
+};
+const WINDOWS = { name: 'Windows Event Log', vendor_name: 'Microsoft' };
+
+function parseHashes(h: unknown): OcsfFingerprint[] | undefined {
+  if (typeof h !== 'string' || h === '') return undefined;
+  const out: OcsfFingerprint[] = [];
+  for (const part of h.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const alg = part.slice(0, eq).toUpperCase();
+    const value = part.slice(eq + 1);
+    const id = alg === 'MD5' ? 1 : alg === 'SHA1' ? 2 : alg === 'SHA256' ? 3 : 99;
+    out.push(id === 99 ? { algorithm_id: 99, algorithm: alg, value } : { algorithm_id: id, algorithm: alg === 'SHA1' ? 'SHA-1' : alg === 'SHA256' ? 'SHA-256' : 'MD5', value });
+  }
+  return out.length ? out : undefined;
+}
+
+function file(path: unknown, hashes?: unknown): OcsfFile | undefined {
+  const f: OcsfFile | undefined = fileFromPath(strOrUndef(path));
+  if (!f) return undefined;
+  const h = parseHashes(hashes);
+  if (h) f.hashes = h;
+  return f;
+}
+
+function windowsUser(name: unknown, domain?: unknown, sid?: unknown): OcsfUserExt | undefined {
+  let n = strOrUndef(name);
+  let d = strOrUndef(domain);
+  // Sysmon writes DOMAIN\user in one field.
+  if (n && d === undefined && n.includes('\\')) {
+    const i = n.indexOf('\\');
+    d = n.slice(0, i);
+    n = n.slice(i + 1);
+  }
+  if (n === '-') n = undefined;
+  return compact<OcsfUserExt>({ name: n, domain: d === '-' ? undefined : d, uid: strOrUndef(sid) });
+}
+
+/** Sysmon's process fields (Image, ProcessId, ProcessGuid, CommandLine…) under a prefix ('' or 'Parent'/'Source'/'Target'). */
+function sysmonProcess(f: Rec, prefix: '' | 'Parent' | 'Source' | 'Target'): OcsfProcessExt | undefined {
+  const image = prefix === '' ? f.Image : f[`${prefix}Image`];
+  const p = compact<OcsfProcessExt>({
+    pid: numOrUndef(f[`${prefix}ProcessId`]),
+    uid: strOrUndef(f[`${prefix}ProcessGuid`]),
+    cmd_line: strOrUndef(f[`${prefix}CommandLine`]),
+    file: file(image, prefix === '' ? f.Hashes : undefined),
+    name: typeof image === 'string' ? image.slice(Math.max(image.lastIndexOf('\\'), image.lastIndexOf('/')) + 1) : undefined,
+    user: prefix === '' ? windowsUser(f.User) : prefix === 'Parent' ? windowsUser(f.ParentUser) : undefined,
+    integrity: prefix === '' ? strOrUndef(f.IntegrityLevel) : undefined,
+  });
+  return p;
+}
+
+function sysmonActor(f: Rec): OcsfEvent['actor'] {
+  const proc = sysmonProcess(f, '');
+  const user = windowsUser(f.User);
+  return compact({ process: proc, user }) ?? { process: { name: 'unknown' } };
+}
+
+const LOGON_TYPES: Record<number, string> = {
+  0: 'System',
+  2: 'Interactive',
+  3: 'Network',
+  4: 'Batch',
+  5: 'OS Service',
+  7: 'Unlock',
+  8: 'Network Cleartext',
+  9: 'New Credentials',
+  10: 'Remote Interactive',
+  11: 'Cached Interactive',
+  12: 'Cached Remote Interactive',
+  13: 'Cached Unlock',
+};
+
+function mapSysmon(eid: number, f: Rec, time: number, o: Parameters<typeof baseEvent>[4]): OcsfEvent {
+  const P = PRODUCTS.sysmon;
+  let ev: OcsfEvent;
+  switch (eid) {
+    case 1:
+    case 5: {
+      ev = baseEvent(OcsfClass.ProcessActivity, eid === 1 ? 1 : 2, time, P, o);
+      const proc = sysmonProcess(f, '') ?? { name: 'unknown' };
+      const parent = sysmonProcess(f, 'Parent');
+      if (parent) proc.parent_process = parent;
+      ev.process = proc;
+      // The actor of a launch is the parent process.
+      ev.actor = compact({ process: parent, user: windowsUser(f.ParentUser) ?? windowsUser(f.User) }) ?? { user: { name: 'unknown' } };
+      break;
+    }
+    case 3: {
+      const initiated = String(f.Initiated).toLowerCase() === 'true';
+      ev = baseEvent(OcsfClass.NetworkActivity, 1, time, P, o);
+      ev.src_endpoint = compact<OcsfNetworkEndpointExt>({ ip: strOrUndef(f.SourceIp), port: numOrUndef(f.SourcePort), hostname: strOrUndef(f.SourceHostname) }) ?? {};
+      ev.dst_endpoint = compact<OcsfNetworkEndpointExt>({ ip: strOrUndef(f.DestinationIp), port: numOrUndef(f.DestinationPort), hostname: strOrUndef(f.DestinationHostname) });
+      ev.connection_info = compact({ protocol_name: strOrUndef(f.Protocol), direction_id: initiated ? 2 : 1, direction: initiated ? 'Outbound' : 'Inbound' });
+      ev.actor = sysmonActor(f);
+      break;
+    }
+    case 6:
+      ev = baseEvent(OcsfClass.KernelExtensionActivity, 1, time, P, o);
+      ev.driver = { file: file(f.ImageLoaded, f.Hashes) ?? { name: 'unknown' } };
+      ev.actor = { user: { name: 'SYSTEM' } };
+      break;
+    case 7:
+      ev = baseEvent(OcsfClass.ModuleActivity, 1, time, P, o);
+      ev.module = compact({ file: file(f.ImageLoaded, f.Hashes), type: 'DLL' }) ?? { type: 'DLL' };
+      ev.actor = sysmonActor(f);
+      break;
+    case 8:
+    case 10: {
+      ev = baseEvent(OcsfClass.ProcessActivity, eid === 8 ? 4 : 3, time, P, o);
+      ev.process = sysmonProcess(f, 'Target') ?? { name: 'unknown' };
+      ev.actor = compact({ process: sysmonProcess(f, 'Source'), user: windowsUser(f.SourceUser) }) ?? { process: { name: 'unknown' } };
+      if (eid === 10 && f.GrantedAccess !== undefined) ev.unmapped = { GrantedAccess: f.GrantedAccess, CallTrace: f.CallTrace };
+      break;
+    }
+    case 2:
+    case 11:
+    case 15:
+    case 23:
+    case 26:
+    case 27:
+    case 29: {
+      const activity = eid === 11 || eid === 15 || eid === 29 ? 1 : eid === 2 ? 6 : 4;
+      ev = baseEvent(OcsfClass.FileSystemActivity, activity, time, P, o);
+      ev.file = file(f.TargetFilename, f.Hashes) ?? { name: 'unknown' };
+      ev.actor = sysmonActor(f);
+      break;
+    }
+    case 12:
+    case 13:
+    case 14: {
+      const type = String(f.EventType ?? '');
+      const target = strOrUndef(f.TargetObject) ?? '';
+      const isValue = type === 'SetValue' || type === 'DeleteValue' || eid === 13;
+      if (isValue) {
+        ev = baseEvent(OcsfClass.RegistryValueActivity, type === 'DeleteValue' ? 4 : 2, time, P, o);
+        const i = target.lastIndexOf('\\');
+        ev.reg_value = compact({ path: target, name: i >= 0 ? target.slice(i + 1) : target, data: f.Details });
+      } else {
+        ev = baseEvent(OcsfClass.RegistryKeyActivity, eid === 14 ? 5 : type === 'DeleteKey' ? 4 : 1, time, P, o);
+        ev.reg_key = { path: target };
+        if (eid === 14 && typeof f.NewName === 'string') ev.unmapped = { NewName: f.NewName };
+      }
+      ev.actor = sysmonActor(f);
+      break;
+    }
+    case 22: {
+      ev = baseEvent(OcsfClass.DnsActivity, 1, time, P, o);
+      ev.query = { hostname: strOrUndef(f.QueryName) ?? '' };
+      const results = strOrUndef(f.QueryResults);
+      if (results) {
+        // QueryResults looks like "type:  5 host.example.com;::ffff:192.0.2.1;"
+        ev.answers = results
+          .split(';')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+          .map((s) => ({ rdata: s.replace(/^type:\s+\d+\s+/, '').replace(/^::ffff:/, '') }));
+      }
+      const status = numOrUndef(f.QueryStatus);
+      if (status !== undefined) {
+        ev.rcode_id = status === 0 ? 0 : status === 9003 ? 3 : 99;
+        ev.rcode = status === 0 ? 'NoError' : status === 9003 ? 'NXDomain' : 'Other';
+      }
+      ev.src_endpoint = { hostname: strOrUndef(f.Computer) };
+      ev.actor = sysmonActor(f);
+      break;
+    }
+    default:
+      ev = baseEvent(OcsfClass.BaseEvent, 99, time, P, o);
+      ev.actor = sysmonActor(f);
+  }
+  return ev;
+}
+
+function mapSecurity(eid: number, f: Rec, time: number, o: Parameters<typeof baseEvent>[4]): OcsfEvent {
+  const P = PRODUCTS.security;
+  const subject = windowsUser(f.SubjectUserName, f.SubjectDomainName, f.SubjectUserSid);
+  const target = windowsUser(f.TargetUserName, f.TargetDomainName, f.TargetUserSid ?? f.TargetSid);
+  let ev: OcsfEvent;
+  switch (eid) {
+    case 4688:
+    case 4689: {
+      ev = baseEvent(OcsfClass.ProcessActivity, eid === 4688 ? 1 : 2, time, P, o);
+      const path = strOrUndef(eid === 4688 ? f.NewProcessName : f.ProcessName);
+      const proc: OcsfProcessExt = compact<OcsfProcessExt>({
+        pid: numOrUndef(eid === 4688 ? f.NewProcessId : f.ProcessId),
+        file: fileFromPath(path),
+        name: path ? path.slice(path.lastIndexOf('\\') + 1) : undefined,
+        cmd_line: strOrUndef(f.CommandLine),
+        user: target && target.name ? target : subject,
+      }) ?? { name: 'unknown' };
+      if (eid === 4688) {
+        const parentPath = strOrUndef(f.ParentProcessName);
+        const parent = compact<OcsfProcessExt>({ pid: numOrUndef(f.ProcessId), file: fileFromPath(parentPath), name: parentPath ? parentPath.slice(parentPath.lastIndexOf('\\') + 1) : undefined });
+        if (parent) proc.parent_process = parent;
+        ev.actor = compact({ user: subject, process: parent }) ?? { user: { name: 'unknown' } };
+      } else {
+        ev.actor = { user: subject ?? { name: 'unknown' } };
+      }
+      ev.process = proc;
+      break;
+    }
+    case 4624:
+    case 4625:
+    case 4634:
+    case 4647:
+    case 4648:
+    case 4768:
+    case 4769:
+    case 4770:
+    case 4771:
+    case 4776: {
+      const activity = eid === 4634 || eid === 4647 ? 2 : eid === 4768 ? 3 : eid === 4769 ? 4 : eid === 4770 ? 5 : eid === 4771 ? 6 : eid === 4776 ? 99 : 1;
+      const status = f.Status !== undefined ? String(f.Status) : undefined;
+      const failed = eid === 4625 || eid === 4771 || (status !== undefined && status !== '0x0' && status !== '0');
+      ev = baseEvent(OcsfClass.Authentication, activity, time, P, { ...o, status_id: failed ? 2 : 1, severity_id: failed ? 3 : 1 });
+      const user =
+        eid === 4648
+          ? windowsUser(f.TargetUserName, f.TargetDomainName)
+          : eid === 4776
+            ? windowsUser(f.TargetUserName)
+            : target;
+      ev.user = user ?? { name: 'unknown' };
+      ev.actor = compact({ user: subject, process: compact({ pid: numOrUndef(f.ProcessId), file: fileFromPath(strOrUndef(f.ProcessName)) }) });
+      if (!ev.actor) delete ev.actor;
+      const ip = strOrUndef(f.IpAddress);
+      ev.src_endpoint = compact<OcsfNetworkEndpointExt>({
+        ip: ip && ip !== '-' ? ip.replace(/^::ffff:/, '') : undefined,
+        port: numOrUndef(f.IpPort) || undefined,
+        hostname: strOrUndef(f.WorkstationName) ?? strOrUndef(f.Workstation),
+      });
+      if (!ev.src_endpoint) delete ev.src_endpoint;
+      ev.dst_endpoint = { hostname: strOrUndef(f.Computer) };
+      if (eid === 4769 && typeof f.ServiceName === 'string') ev.service = { name: f.ServiceName, uid: strOrUndef(f.ServiceSid) };
+      const lt = numOrUndef(f.LogonType);
+      if (lt !== undefined) {
+        ev.logon_type_id = lt in LOGON_TYPES ? lt : 99;
+        ev.logon_type = LOGON_TYPES[lt] ?? 'Other';
+        ev.is_remote = lt === 3 || lt === 10 || lt === 8;
+      }
+      const pkg = strOrUndef(f.AuthenticationPackageName) ?? strOrUndef(f.PackageName);
+      const proto = eid >= 4768 && eid <= 4771 ? 'Kerberos' : pkg;
+      if (proto) {
+        const p = proto.toUpperCase();
+        ev.auth_protocol_id = p.includes('NTLM') || p.startsWith('MICROSOFT_AUTHENTICATION_PACKAGE') ? 1 : p === 'KERBEROS' ? 2 : 99;
+        ev.auth_protocol = proto;
+      }
+      if (failed) ev.status_detail = [strOrUndef(f.Status), strOrUndef(f.SubStatus), strOrUndef(f.FailureReason)].filter(Boolean).join(' ') || undefined;
+      if (typeof f.TargetLogonId === 'string') ev.session = { uid: f.TargetLogonId };
+      break;
+    }
+    case 4720:
+    case 4722:
+    case 4723:
+    case 4724:
+    case 4725:
+    case 4726:
+    case 4740:
+    case 4767: {
+      const activity: Record<number, number> = { 4720: 1, 4722: 2, 4723: 3, 4724: 4, 4725: 5, 4726: 6, 4740: 9, 4767: 12 };
+      ev = baseEvent(OcsfClass.AccountChange, activity[eid], time, P, o);
+      ev.user = target ?? { name: 'unknown' };
+      ev.actor = { user: subject ?? { name: 'unknown' } };
+      break;
+    }
+    case 4728:
+    case 4729:
+    case 4732:
+    case 4733:
+    case 4756:
+    case 4757: {
+      const add = eid === 4728 || eid === 4732 || eid === 4756;
+      ev = baseEvent(OcsfClass.GroupManagement, add ? 3 : 4, time, P, o);
+      ev.group = compact({ name: strOrUndef(f.TargetUserName), domain: strOrUndef(f.TargetDomainName), uid: strOrUndef(f.TargetSid) }) ?? { name: 'unknown' };
+      const member = strOrUndef(f.MemberName);
+      ev.user = compact<OcsfUserExt>({ uid: strOrUndef(f.MemberSid), name: member && member !== '-' ? member : undefined });
+      if (!ev.user) delete ev.user;
+      ev.actor = { user: subject ?? { name: 'unknown' } };
+      break;
+    }
+    default:
+      ev = baseEvent(OcsfClass.BaseEvent, 99, time, P, o);
+      if (subject) ev.actor = { user: subject };
+  }
+  return ev;
+}
+
+/** Windows SystemTime, or Sysmon's UtcTime ("2026-03-02 16:10:11.123", UTC without a zone). */
+function windowsTime(f: Rec): number {
+  const t = f.TimeCreated ?? f.UtcTime ?? f.EventTime ?? f['@timestamp'];
+  if (typeof t !== 'string') {
+    if (t === undefined || t === null) throw new NormalizeError('TimeCreated: missing required field');
+    throw new NormalizeError(`TimeCreated: expected a timestamp string, got ${typeof t}`);
+  }
+  let s = t;
+  if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
+  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += 'Z';
+  const ms = Date.parse(s);
+  if (Number.isNaN(ms)) throw new NormalizeError(`TimeCreated: not a timestamp: "${t.slice(0, 40)}"`);
+  return ms;
+}
+
+/** Maps a flattened Windows event (see flattenWindowsEvent). */
+export function mapWindowsFields(f: Rec): TelemetryEvent {
+  const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
+  if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
+  const channel = f.Channel;
+  if (typeof channel !== 'string') throw new NormalizeError('Channel: expected a string');
+  if (f.Computer !== undefined && typeof f.Computer !== 'string') throw new NormalizeError('Computer: expected a string');
+  const time = windowsTime(f);
+  const ch = channel.toLowerCase();
+  const recordId = strOrUndef(f.EventRecordID);
+  const o = {
+    uid: recordId,
+    original_time: typeof f.TimeCreated === 'string' ? f.TimeCreated : undefined,
+    log_name: channel,
+    event_code: String(eid),
+    product_version: strOrUndef(f.Version),
+  };
+  let ocsf: OcsfEvent;
+  if (ch === SYSMON_CHANNEL.toLowerCase()) ocsf = mapSysmon(eid, f, time, o);
+  else if (ch === 'security') ocsf = mapSecurity(eid, f, time, o);
+  else {
+    ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, { ...WINDOWS, feature: { name: channel } }, o);
+    const u = windowsUser(f.SubjectUserName, f.SubjectDomainName, f.SubjectUserSid) ?? windowsUser(f.UserID ?? f.Security_UserID);
+    if (u) ocsf.actor = { user: u };
+  }
+  const device: OcsfDevice | undefined = typeof f.Computer === 'string' ? { hostname: f.Computer, os: { name: 'Windows', type_id: 100, type: 'Windows' } } : undefined;
+  if (device) ocsf.device = device;
+  ocsf.metadata.product = { ...ocsf.metadata.product, ...(typeof f.Provider_Name === 'string' ? { feature: { name: f.Provider_Name } } : {}) };
+  const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
+  return { uid, source: 'windows', logsource: windowsLogSource(channel, eid, f), time, ocsf, raw: f };
+}
+
+export const windows: SourceMapper = {
+  id: 'windows',
+  name: 'Windows event logs as JSON (evtx converters, forwarders): Sysmon, Security and other channels',
+  recognize(record) {
+    return isNested(record) || isFlat(record);
+  },
+  normalize(record) {
+    return [mapWindowsFields(isNested(record) ? flattenWindowsEvent(record) : record)];
+  },
+};

@@ -1,0 +1,37 @@
+import { compileRules, type CompileOptions, type CompiledRule } from '../../../../shared/detect/sigma';
+
+/** Indents a YAML block so tests can write detections flush-left. */
+function indent(block: string, by: string): string {
+  return block
+    .replace(/^\n+|\s+$/g, '')
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+/** YAML text of a rule with the given detection body. */
+export function ruleText(detection: string, head = 'title: test rule\nid: rule-1\nlogsource:\n  product: aws\n'): string {
+  return `${head}detection:\n${indent(detection, '  ')}\n`;
+}
+
+/** Compiles one rule from a detection body. */
+export function compileOne(detection: string, options?: CompileOptions): CompiledRule {
+  const set = compileRules([{ path: 'test.yml', text: ruleText(detection) }], { strict: true, ...options });
+  return set.rules[0];
+}
+
+/** Builds a matcher `(event) => boolean` for a detection body. */
+export function matcher(detection: string, options?: CompileOptions): (event: Record<string, unknown>) => boolean {
+  const r = compileOne(detection, options);
+  return (e) => r.matches(e);
+}
+
+/** The RuleLoadError reason for a detection body (throws if it loads). */
+export function loadError(detection: string, options?: CompileOptions): string {
+  try {
+    compileOne(detection, options);
+  } catch (e) {
+    return (e as { reason?: string }).reason ?? String(e);
+  }
+  throw new Error('rule loaded but an error was expected');
+}

