@@ -5,6 +5,7 @@
  */
 import { compileRule, compileDetection, wrapError } from './compile';
 import { parseCorrelation } from './correlation';
+import { SigmaError } from './errors';
 import { parseFile, type SigmaDoc } from './parse';
 import type { CompileOptions } from './ruleset';
 import { RuleUnsupportedError, type RuleLoadError, type RuleSourceFile } from './types';
@@ -24,10 +25,11 @@ function check(doc: SigmaDoc, options: CompileOptions): void {
   if (doc.kind === 'rule') compileRule(doc, options);
   else if (doc.kind === 'correlation') parseCorrelation(doc);
   else {
-    const { rules: _rules, condition, ...selections } = doc.filter;
+    const { rules, condition, ...selections } = doc.filter;
     const conditions = typeof condition === 'string' ? [condition] : Array.isArray(condition) ? condition.map(String) : [];
     try {
-      if (conditions.length === 0) throw new Error(`filter needs 'condition'`);
+      if (rules === undefined || rules === null) throw new SigmaError(`filter needs 'rules'`);
+      if (conditions.length === 0) throw new SigmaError(`filter needs 'condition'`);
       compileDetection(selections, conditions, options);
     } catch (e) {
       throw wrapError(e, doc.meta.file, doc.meta.id);

@@ -68,6 +68,11 @@ describe('lintRules', () => {
     expect(lintRules(files).map((r) => r.status)).toEqual(['error', 'ok']);
   });
 
+  test('a filter without rules is an error', () => {
+    const f = 'title: f\nid: f-1\nlogsource: {product: windows}\nfilter:\n  sel: {User: x}\n  condition: sel\n';
+    expect(lintRules([{ path: 'f.yml', text: f }])[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/needs 'rules'/) });
+  });
+
   test('v1 aggregations are unsupported with a reason', () => {
     const v1 = rule.replace('condition: s', "condition: 's | count() by User > 5'");
     expect(lintRules([{ path: 'v1.yml', text: v1 }])[0]).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/correlation rules/) });
