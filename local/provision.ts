@@ -98,10 +98,22 @@ export async function provision(clients: LocalClients, prefix: string): Promise<
       AttributeDefinitions: [
         { AttributeName: CaseTableKeys.partitionKey, AttributeType: 'S' },
         { AttributeName: CaseTableKeys.sortKey, AttributeType: 'S' },
+        { AttributeName: CaseTableKeys.indexPartitionKey, AttributeType: 'S' },
+        { AttributeName: CaseTableKeys.indexSortKey, AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: CaseTableKeys.partitionKey, KeyType: 'HASH' },
         { AttributeName: CaseTableKeys.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: CaseTableKeys.casesByTimeIndex,
+          KeySchema: [
+            { AttributeName: CaseTableKeys.indexPartitionKey, KeyType: 'HASH' },
+            { AttributeName: CaseTableKeys.indexSortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );

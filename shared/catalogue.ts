@@ -147,6 +147,8 @@ export const Env = {
   channels: 'MDR_CHANNELS',
   webhookSecretId: 'MDR_WEBHOOK_SECRET_ID',
   caseLinkBase: 'MDR_CASE_LINK_BASE',
+  reopenWindowHours: 'MDR_REOPEN_WINDOW_HOURS',
+  childRetentionDays: 'MDR_CHILD_RETENTION_DAYS',
 } as const;
 
 /** Single-table key schema of the cases table. */
@@ -154,6 +156,10 @@ export const CaseTableKeys = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  /** Cases of a tenant by creation time: `gsi1pk = TENANT#<id>`, `gsi1sk = <createdAt>#<caseId>`. */
+  casesByTimeIndex: 'casesByTime',
+  indexPartitionKey: 'gsi1pk',
+  indexSortKey: 'gsi1sk',
 } as const;
 
 /** Physical names of one deployment's resources, derived from its prefix. */

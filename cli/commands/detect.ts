@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { buildFinding } from '../../shared/detect/detector';
+import { buildCorrelationFinding, buildFinding } from '../../shared/detect/detector';
 import { readRuleFiles } from '../../shared/detect/rules-artifact';
-import { compileRules } from '../../shared/detect/sigma';
+import { compileRules, CorrelationEngine } from '../../shared/detect/sigma';
+import type { TelemetryEvent } from '../../shared/telemetry';
 import { unwrapText } from '../../shared/normalize/envelopes';
 import { normalizeRecord } from '../../shared/normalize/registry';
 import { listFiles, readText } from '../input';
@@ -25,8 +26,12 @@ export interface DetectReport {
  * function, over files. One JSON line per finding on `write`; unreadable
  * records are reported on `warn` with file, position and reason.
  */
-export function runDetect(opts: DetectOptions, write: (line: string) => void, warn: (line: string) => void): DetectReport {
+export async function runDetect(opts: DetectOptions, write: (line: string) => void, warn: (line: string) => void): Promise<DetectReport> {
   const rules = compileRules(readRuleFiles(opts.rules));
+  for (const u of rules.unsupported) warn(`${u.file}${u.id ? ` (rule ${u.id})` : ''}: unsupported, skipped: ${u.reason}`);
+  // Offline, correlation windows live in memory and event time comes from the events.
+  const engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
+  const where = new Map<TelemetryEvent, { file: string; index: number }>();
   const report: DetectReport = { events: 0, findings: 0, rejected: 0 };
   const now = new Date();
   for (const file of listFiles(opts.input)) {
@@ -35,16 +40,33 @@ export function runDetect(opts: DetectOptions, write: (line: string) => void, wa
       report.rejected++;
       warn(`${file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.reason}`);
     }
-    records.forEach((record, index) => {
+    for (const [index, record] of records.entries()) {
       const result = normalizeRecord(record);
       if (!result.ok) {
         report.rejected++;
         warn(`${file} [${index}]: ${result.reason}`);
-        return;
+        continue;
       }
       for (const event of result.events) {
         report.events++;
+        if (engine) where.set(event, { file, index });
         for (const rule of rules.evaluate(event.logsource, event.raw)) {
+          for (const m of engine ? await engine.observe(rule, event.raw, event.time, event) : []) {
+            const { finding, events } = buildCorrelationFinding(m, { tenantId: opts.tenant, now });
+            report.findings++;
+            write(
+              JSON.stringify({
+                rule: { id: finding.rule.id, title: finding.rule.title, level: finding.rule.level, version: finding.rule.version, correlation: m.correlation.type },
+                input: { file, index },
+                events: events.map((e) => ({ uid: e.uid, ...where.get(e) })),
+                group: m.group,
+                value: m.value,
+                findingId: finding.findingId,
+                entities: finding.entities,
+              }),
+            );
+          }
+          if (rule.correlationOnly) continue;
           report.findings++;
           const finding = buildFinding(rule, event, { tenantId: opts.tenant, now });
           write(
@@ -58,7 +80,7 @@ export function runDetect(opts: DetectOptions, write: (line: string) => void, wa
           );
         }
       }
-    });
+    }
   }
   return report;
 }
@@ -70,8 +92,8 @@ export function registerDetect(program: Command): void {
     .requiredOption('-r, --rules <path>', 'rule file or folder (repeatable)', collect, [])
     .requiredOption('-i, --input <path>', 'input file or folder: JSON, JSON array, NDJSON, CloudTrail log files, gzip (repeatable)', collect, [])
     .option('--tenant <id>', 'tenant id used for finding ids', 'local')
-    .action((opts: DetectOptions) => {
-      const report = runDetect(opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`mdr detect: ${l}\n`));
+    .action(async (opts: DetectOptions) => {
+      const report = await runDetect(opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`mdr detect: ${l}\n`));
       process.stderr.write(`mdr detect: ${report.events} events, ${report.findings} findings, ${report.rejected} rejected\n`);
     });
 }

@@ -7,7 +7,7 @@ import { batchResponse, parseJsonBody } from '../../shared/aws/sqs-batch';
 import { DetailTypes, EventSources } from '../../shared/catalogue';
 import { isTelemetryBatch } from '../../shared/contracts/telemetry-batch';
 import { detectBatch } from '../../shared/detect/detector';
-import type { RuleSet } from '../../shared/detect/sigma';
+import type { CorrelationEngine, RuleSet } from '../../shared/detect/sigma';
 import type { TelemetryEvent } from '../../shared/telemetry';
 
 export interface DetectDeps {
@@ -17,6 +17,8 @@ export interface DetectDeps {
   quarantineQueueUrl: string;
   tenantId: string;
   rules: RuleSet;
+  /** Present when the rule set has correlation rules: their windows live in its store. */
+  correlations?: CorrelationEngine;
   now?: () => Date;
 }
 
@@ -35,7 +37,15 @@ export function createDetectHandler(deps: DetectDeps) {
         continue;
       }
       const events: TelemetryEvent[] = parsed.value.events;
-      for (const d of detectBatch(events, deps.rules, { tenantId: deps.tenantId, now })) {
+      let detections;
+      try {
+        detections = await detectBatch(events, deps.rules, { tenantId: deps.tenantId, now }, deps.correlations);
+      } catch {
+        // Correlation state unreachable: retry the message rather than lose a window.
+        failed.add(record.messageId);
+        continue;
+      }
+      for (const d of detections) {
         busEvents.push({ source: EventSources.detect, detailType: DetailTypes.finding, detail: d.finding, key: record.messageId });
       }
     }

@@ -32,5 +32,12 @@ export class CaseTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Case listing by creation time; only case items carry the index keys, so it stays small.
+    this.table.addGlobalSecondaryIndex({
+      indexName: CaseTableKeys.casesByTimeIndex,
+      partitionKey: { name: CaseTableKeys.indexPartitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CaseTableKeys.indexSortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 }

@@ -35,3 +35,18 @@ export function grantTableReadWrite(grantee: iam.IGrantable, tableArn: string, k
 export function grantKeyUse(grantee: iam.IGrantable, key: kms.IKey, actions: readonly string[]): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [key.keyArn] }));
 }
+
+/**
+ * Correlation windows: get, conditional put and delete of CORRSTATE# items
+ * only (dynamodb:LeadingKeys), so detect cannot read or change cases.
+ */
+export function grantCorrelationState(grantee: iam.IGrantable, tableArn: string, key: kms.IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources: [tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CORRSTATE#*'] } },
+    }),
+  );
+  grantKeyUse(grantee, key, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']);
+}

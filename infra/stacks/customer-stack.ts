@@ -10,7 +10,7 @@ import { PipelineRoutes } from '../constructs/pipeline-routes';
 import { QuarantineQueue } from '../constructs/quarantine-queue';
 import { QueueFedFunction } from '../constructs/queue-fed-function';
 import { RulesArtifactBundle } from '../constructs/rules-artifact';
-import { grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
+import { grantCorrelationState, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
 import { acknowledge } from '../nag';
 
 export interface CustomerStackProps extends StackProps {
@@ -75,7 +75,8 @@ export class CustomerStack extends Stack {
     const common = { [Env.tenantId]: config.tenantId, [Env.quarantineQueueUrl]: this.quarantine.queue.queueUrl };
     const stageEnv: Record<StageId, Record<string, string>> = {
       normalize: {},
-      detect: { [Env.busName]: this.bus.bus.eventBusName, ...this.rules.environment },
+      // The table holds correlation windows; detect touches it only for events that feed a correlation rule.
+      detect: { [Env.busName]: this.bus.bus.eventBusName, [Env.tableName]: this.table.table.tableName, ...this.rules.environment },
       cases: {
         [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
@@ -115,6 +116,7 @@ export class CustomerStack extends Stack {
     for (const s of Object.values(stages)) grantSendToQueue(s.role, this.quarantine.queue.queueArn, key);
     grantSendToQueue(stages.normalize.role, stages.detect.queue.queueArn, key);
     this.bus.bus.grantPutEventsTo(stages.detect.role);
+    grantCorrelationState(stages.detect.role, this.table.table.tableArn, key);
     grantTableReadWrite(stages.cases.role, this.table.table.tableArn, key);
     this.bus.bus.grantPutEventsTo(stages.cases.role);
     grantTableReadWrite(stages.escalate.role, this.table.table.tableArn, key);

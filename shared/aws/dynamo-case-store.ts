@@ -1,7 +1,8 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../cases/model';
-import type { CaseStore, CorrelationRecord, TimelineEntry, WriteResult } from '../cases/store';
+import type { AlertSummary, CaseDetail, CasePage, CaseQuery, CaseStore, CorrelationRecord, TimelineEntry, WriteResult } from '../cases/store';
+import { CaseTableKeys } from '../catalogue';
 import type { CaseEvent } from '../contracts/case-event';
 import type { Finding } from '../contracts/finding';
 
@@ -11,6 +12,7 @@ import type { Finding } from '../contracts/finding';
  *   CASE#<id> / ALERT#<findingId>    an alert of the case (expires by TTL)
  *   CASE#<id> / TL#<at>#<requestId>  timeline entry, append-only (expires by TTL)
  *   FINDING#<id> / FINDING           idempotency item: the case and the events the finding caused
+ *   COMMAND#<id> / COMMAND           idempotency item of a case command (API, ack link, provider)
  *   CORR#<key> / CORR                correlation item: the open case for a key and its window end
  */
 export const keys = {
@@ -18,8 +20,35 @@ export const keys = {
   alert: (caseId: string, findingId: string) => ({ pk: `CASE#${caseId}`, sk: `ALERT#${findingId}` }),
   timeline: (caseId: string, e: TimelineEntry) => ({ pk: `CASE#${caseId}`, sk: `TL#${e.at}#${e.requestId}` }),
   finding: (findingId: string) => ({ pk: `FINDING#${findingId}`, sk: 'FINDING' }),
+  command: (commandId: string) => ({ pk: `COMMAND#${commandId}`, sk: 'COMMAND' }),
   correlation: (key: string) => ({ pk: `CORR#${key}`, sk: 'CORR' }),
 };
+
+/** The case item with its index attributes (cases of a tenant by creation time). */
+function caseItem(c: CaseRecord): Record<string, unknown> {
+  return {
+    ...keys.case(c.caseId),
+    ...c,
+    [CaseTableKeys.indexPartitionKey]: `TENANT#${c.tenantId}`,
+    [CaseTableKeys.indexSortKey]: `${c.createdAt}#${c.caseId}`,
+  };
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, expiresAt: _e, [CaseTableKeys.indexPartitionKey]: _g1, [CaseTableKeys.indexSortKey]: _g2, ...rest } = item;
+  return rest;
+}
+
+const encodeToken = (k: Record<string, unknown> | undefined) => (k ? Buffer.from(JSON.stringify(k)).toString('base64url') : undefined);
+
+function decodeToken(t: string | undefined): Record<string, unknown> | undefined {
+  if (!t) return undefined;
+  try {
+    return JSON.parse(Buffer.from(t, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new Error('nextToken is not a token this API issued');
+  }
+}
 
 export interface DynamoCaseStoreOptions {
   /** Alerts and timeline entries expire this long after they are written; cases are kept. */
@@ -49,11 +78,87 @@ export class DynamoCaseStore implements CaseStore {
     return res.Item ? { key, caseId: res.Item.caseId as string, windowEnd: res.Item.windowEnd as number } : undefined;
   }
 
+  async commandOutcome(commandId: string): Promise<CaseEvent[] | undefined> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.command(commandId), ConsistentRead: true }));
+    return res.Item ? (JSON.parse(res.Item.events as string) as CaseEvent[]) : undefined;
+  }
+
   async getCase(caseId: string): Promise<CaseRecord | undefined> {
     const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(caseId), ConsistentRead: true }));
-    if (!res.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...record } = res.Item;
-    return record as CaseRecord;
+    return res.Item ? (stripKeys(res.Item) as unknown as CaseRecord) : undefined;
+  }
+
+  async getCaseDetail(caseId: string): Promise<CaseDetail | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.case(caseId).pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    const caseRow = items.find((i) => i.sk === 'CASE');
+    if (!caseRow) return undefined;
+    return {
+      case: stripKeys(caseRow) as unknown as CaseRecord,
+      alerts: items.filter((i) => String(i.sk).startsWith('ALERT#')).map((i) => stripKeys(i) as unknown as AlertSummary),
+      timeline: items.filter((i) => String(i.sk).startsWith('TL#')).map((i) => stripKeys(i) as unknown as TimelineEntry),
+    };
+  }
+
+  async listCases(q: CaseQuery): Promise<CasePage> {
+    const names: Record<string, string> = { '#pk': CaseTableKeys.indexPartitionKey, '#sk': CaseTableKeys.indexSortKey };
+    const values: Record<string, unknown> = { ':pk': `TENANT#${q.tenantId}` };
+    let range = '';
+    if (q.from && q.to) {
+      range = ' AND #sk BETWEEN :from AND :to';
+      values[':from'] = q.from;
+      values[':to'] = q.to;
+    } else if (q.from) {
+      range = ' AND #sk >= :from';
+      values[':from'] = q.from;
+    } else if (q.to) {
+      range = ' AND #sk < :to';
+      values[':to'] = q.to;
+    }
+    const filters: string[] = [];
+    if (q.status) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = q.status;
+    }
+    if (q.severity) {
+      filters.push('severity = :severity');
+      values[':severity'] = q.severity;
+    }
+    // A filter can leave a page short; keep reading until the page is full or the index ends.
+    const cases: CaseRecord[] = [];
+    let start = decodeToken(q.nextToken);
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: CaseTableKeys.casesByTimeIndex,
+          KeyConditionExpression: `#pk = :pk${range}`,
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: q.limit - cases.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of res.Items ?? []) cases.push(stripKeys(i) as unknown as CaseRecord);
+      start = res.LastEvaluatedKey;
+    } while (start && cases.length < q.limit);
+    return { cases, nextToken: encodeToken(start) };
   }
 
   private expiresAt(now: string): number {
@@ -95,7 +200,7 @@ export class DynamoCaseStore implements CaseStore {
     const [findingPut, ...children] = this.childItems(c, finding, events, timeline);
     return this.transact([
       findingPut,
-      { Put: { TableName: this.table, Item: { ...keys.case(c.caseId), ...c }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: caseItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...children,
       {
         Put: {
@@ -117,7 +222,7 @@ export class DynamoCaseStore implements CaseStore {
       {
         Put: {
           TableName: this.table,
-          Item: { ...keys.case(c.caseId), ...c },
+          Item: caseItem(c),
           ConditionExpression: 'version = :v',
           ExpressionAttributeValues: { ':v': expectedVersion },
         },
@@ -135,7 +240,33 @@ export class DynamoCaseStore implements CaseStore {
     ]);
   }
 
-  /** Runs one transaction; the first action is always the finding's idempotency put. */
+  async applyCommand(input: Parameters<CaseStore['applyCommand']>[0]): Promise<WriteResult> {
+    const { commandId, writes, events } = input;
+    const at = writes[0]?.case.updatedAt ?? new Date().toISOString();
+    const expiresAt = this.expiresAt(at);
+    return this.transact([
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.command(commandId), events: JSON.stringify(events), at, expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...writes.flatMap((w) => [
+        {
+          Put: {
+            TableName: this.table,
+            Item: caseItem(w.case),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': w.expectedVersion },
+          },
+        },
+        { Put: { TableName: this.table, Item: { ...keys.timeline(w.case.caseId, w.timeline), ...w.timeline, expiresAt } } },
+      ]),
+    ]);
+  }
+
+  /** Runs one transaction; the first action is always the idempotency put (finding or command). */
   private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<WriteResult> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));

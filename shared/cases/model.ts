@@ -27,6 +27,17 @@ export interface CaseRecord {
   version: number;
   /** Set when this case opened because `linkedFrom` was full. */
   linkedFrom?: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  resolution?: string;
+  closedAt?: string;
+  assignee?: string;
+  noteCount?: number;
+  reopenCount?: number;
+  mergedInto?: string;
+  mergedFrom?: string[];
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'mdr-pipeline' };
@@ -93,7 +104,7 @@ export function attachAlert(c: CaseRecord, finding: Finding, now: Date): CaseRec
 }
 
 /** A case event for the bus; its id is deterministic so re-emitting after a retry is harmless. */
-export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: Date, findingId?: string): CaseEvent {
+export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: Date, findingId?: string, change?: string): CaseEvent {
   const detail: CaseEventDetail = {
     schemaVersion: CASE_EVENT_SCHEMA_VERSION,
     eventId: stableId(c.caseId, String(c.version), detailType),
@@ -109,6 +120,10 @@ export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: 
     tags: c.tags,
     alertCount: c.alertCount,
     ...(findingId ? { findingId } : {}),
+    ...(change ? { change } : {}),
+    ...(c.assignee ? { assignee: c.assignee } : {}),
+    ...(c.resolution ? { resolution: c.resolution } : {}),
+    ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
   };
   return { detailType, detail };
 }

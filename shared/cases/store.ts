@@ -1,5 +1,6 @@
-import type { CaseEvent } from '../contracts/case-event';
+import type { CaseEvent, CaseStatus } from '../contracts/case-event';
 import type { Finding } from '../contracts/finding';
+import type { Severity } from '../contracts/severity';
 import type { CaseRecord } from './model';
 
 export interface CorrelationRecord {
@@ -20,17 +21,60 @@ export interface TimelineEntry {
 /** Outcome of a conditional write group. */
 export type WriteResult = 'ok' | 'duplicate' | 'conflict';
 
+export interface AlertSummary {
+  findingId: string;
+  ruleId: string;
+  ruleVersion: string;
+  severity: Severity;
+  eventTime: string;
+  events: { uid: string; source: string; time: string }[];
+}
+
+export interface CaseDetail {
+  case: CaseRecord;
+  alerts: AlertSummary[];
+  timeline: TimelineEntry[];
+}
+
+export interface CaseQuery {
+  tenantId: string;
+  status?: CaseStatus;
+  severity?: Severity;
+  /** Created at or after (ISO 8601). */
+  from?: string;
+  /** Created before (ISO 8601). */
+  to?: string;
+  limit: number;
+  /** Opaque token from the previous page. */
+  nextToken?: string;
+}
+
+export interface CasePage {
+  cases: CaseRecord[];
+  nextToken?: string;
+}
+
+/** One versioned case write inside a change. */
+export interface CaseWrite {
+  case: CaseRecord;
+  expectedVersion: number;
+  timeline: TimelineEntry;
+}
+
 /**
  * The persistence port of case management. Every write is one atomic,
- * conditional group: the finding's idempotency item (carrying the events the
- * change emits, so a redelivery can re-emit them), the case, its alert, a
- * timeline entry and the correlation item.
+ * conditional group led by an idempotency item (a finding or a command) that
+ * carries the events the change emits, so a redelivery can re-emit them.
  */
 export interface CaseStore {
   /** Events emitted when this finding was first taken in, if it was. */
   findingOutcome(findingId: string): Promise<CaseEvent[] | undefined>;
+  /** Events emitted when this command was first applied, if it was. */
+  commandOutcome(commandId: string): Promise<CaseEvent[] | undefined>;
   getCorrelation(key: string): Promise<CorrelationRecord | undefined>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
+  getCaseDetail(caseId: string): Promise<CaseDetail | undefined>;
+  listCases(query: CaseQuery): Promise<CasePage>;
   /** Opens a case; `replaces` is the correlation's previous case id, or undefined if none may exist. */
   openCase(input: {
     case: CaseRecord;
@@ -48,4 +92,6 @@ export interface CaseStore {
     events: CaseEvent[];
     timeline: TimelineEntry;
   }): Promise<WriteResult>;
+  /** Applies a command's case writes (one, or two for a merge) atomically. */
+  applyCommand(input: { commandId: string; writes: CaseWrite[]; events: CaseEvent[] }): Promise<WriteResult>;
 }

@@ -34,6 +34,11 @@ export interface CaseEventDetail {
   alertCount: number;
   /** The finding that caused this event, when one did. */
   findingId?: string;
+  /** What changed (timeline action): acknowledged, note_added, assigned, … */
+  change?: string;
+  assignee?: string;
+  resolution?: string;
+  mergedInto?: string;
 }
 
 export interface CaseEvent {

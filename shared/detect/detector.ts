@@ -1,27 +1,32 @@
-import { FINDING_SCHEMA_VERSION, type Finding } from '../contracts/finding';
-import { ocsfSeverityId } from '../contracts/severity';
+import { FINDING_SCHEMA_VERSION, type Entities, type EventRef, type Finding } from '../contracts/finding';
+import { ocsfSeverityId, type Severity } from '../contracts/severity';
 import { stableId } from '../hash';
 import { OCSF_VERSION } from '../ocsf/types';
 import type { TelemetryEvent } from '../telemetry';
-import { entitiesOf } from './entities';
-import type { RuleSet } from './sigma';
-import type { CompiledRule } from './sigma/types';
+import { entitiesOf, mergeEntities } from './entities';
+import type { CorrelationEngine, CorrelationMatch, RuleSet } from './sigma';
+import type { SigmaRuleMeta } from './sigma/types';
 
 export interface DetectContext {
   tenantId: string;
   now: Date;
 }
 
-/** A finding and the telemetry event that produced it (for mapping failures back to input). */
+/** A finding and the telemetry events that produced it (for mapping failures back to input). */
 export interface Detection {
   finding: Finding;
-  event: TelemetryEvent;
+  events: TelemetryEvent[];
 }
 
-export function buildFinding(rule: CompiledRule, event: TelemetryEvent, ctx: DetectContext): Finding {
-  // Same tenant, rule and event always give the same id: redelivery cannot double an alert.
-  const findingId = stableId(ctx.tenantId, rule.id, event.uid);
-  const eventTime = new Date(event.time).toISOString();
+function ref(e: TelemetryEvent): EventRef {
+  return { uid: e.uid, source: e.source, time: new Date(e.time).toISOString() };
+}
+
+function findingOf(rule: SigmaRuleMeta, events: readonly TelemetryEvent[], entities: Entities, ctx: DetectContext): Finding {
+  // Same tenant, rule and events always give the same id: redelivery cannot double an alert.
+  const findingId = stableId(ctx.tenantId, rule.id, ...events.map((e) => e.uid));
+  const first = Math.min(...events.map((e) => e.time));
+  const level: Severity = rule.level;
   return {
     schemaVersion: FINDING_SCHEMA_VERSION,
     findingId,
@@ -29,23 +34,23 @@ export function buildFinding(rule: CompiledRule, event: TelemetryEvent, ctx: Det
     rule: {
       id: rule.id,
       title: rule.title,
-      level: rule.level,
+      level,
       tags: rule.tags,
       version: rule.version,
       ...(rule.description ? { description: rule.description } : {}),
     },
-    severity: rule.level,
-    eventTime,
+    severity: level,
+    eventTime: new Date(first).toISOString(),
     detectedAt: ctx.now.toISOString(),
-    events: [{ uid: event.uid, source: event.source, time: eventTime }],
-    entities: entitiesOf(event.ocsf),
+    events: events.map(ref),
+    entities,
     ocsf: {
       class_uid: 2004,
       category_uid: 2,
       activity_id: 1,
       type_uid: 200401,
-      severity_id: ocsfSeverityId(rule.level),
-      time: event.time,
+      severity_id: ocsfSeverityId(level),
+      time: first,
       finding_info: {
         uid: findingId,
         title: rule.title,
@@ -56,19 +61,44 @@ export function buildFinding(rule: CompiledRule, event: TelemetryEvent, ctx: Det
   };
 }
 
+export function buildFinding(rule: SigmaRuleMeta, event: TelemetryEvent, ctx: DetectContext): Finding {
+  return findingOf(rule, [event], entitiesOf(event.ocsf), ctx);
+}
+
+/** A correlation finding joins the events of its window; its entities are theirs, merged. */
+export function buildCorrelationFinding(match: CorrelationMatch, ctx: DetectContext): Detection {
+  const events = (match.events as TelemetryEvent[]).filter((e) => e && typeof e === 'object' && 'uid' in e);
+  const entities = events.reduce((acc, e) => mergeEntities(acc, entitiesOf(e.ocsf)), { users: [], hosts: [], ips: [], accounts: [], resources: [] } as Entities);
+  return { finding: findingOf(match.correlation, events, entities, ctx), events };
+}
+
 /**
- * Evaluates a batch of events against the rule set. Pure and stateless: the
- * caller publishes the findings once per batch.
+ * Evaluates a batch of events against the rule set. Stateless for plain
+ * rules; correlation rules keep their windows in the engine's store (memory
+ * offline, DynamoDB in Lambda), touched only by events that matched a rule.
+ * The caller publishes the findings once per batch.
  */
-export function detectBatch(events: readonly TelemetryEvent[], rules: RuleSet, ctx: DetectContext): Detection[] {
+export async function detectBatch(
+  events: readonly TelemetryEvent[],
+  rules: RuleSet,
+  ctx: DetectContext,
+  correlations?: CorrelationEngine,
+): Promise<Detection[]> {
   const out: Detection[] = [];
   const seen = new Set<string>();
+  const push = (d: Detection) => {
+    if (seen.has(d.finding.findingId)) return;
+    seen.add(d.finding.findingId);
+    out.push(d);
+  };
+  const correlate = correlations && rules.correlations.length > 0;
   for (const event of events) {
     for (const rule of rules.evaluate(event.logsource, event.raw)) {
-      const finding = buildFinding(rule, event, ctx);
-      if (seen.has(finding.findingId)) continue;
-      seen.add(finding.findingId);
-      out.push({ finding, event });
+      // Rules that exist only to feed a correlation (`generate: false`) do not alert on their own.
+      if (!rule.correlationOnly) push({ finding: buildFinding(rule, event, ctx), events: [event] });
+      if (correlate) {
+        for (const m of await correlations.observe(rule, event.raw, event.time, event)) push(buildCorrelationFinding(m, ctx));
+      }
     }
   }
   return out;

@@ -273,7 +273,13 @@ describe('customer stack', () => {
     expect(actions('normalize').has('dynamodb:PutItem')).toBe(false);
     expect(actions('normalize').has('events:PutEvents')).toBe(false);
     expect(actions('detect').has('events:PutEvents')).toBe(true);
-    expect(actions('detect').has('dynamodb:PutItem')).toBe(false);
+    // detect writes correlation windows only: every table write it may make is confined to CORRSTATE# keys.
+    const detectWrites = statementsOf('detect').filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(detectWrites.length).toBeGreaterThan(0);
+    for (const w of detectWrites) {
+      expect((w as { Condition?: unknown }).Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CORRSTATE#*'] } });
+      expect(([] as string[]).concat(w.Action).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    }
     expect(actions('cases').has('dynamodb:PutItem')).toBe(true);
     expect(actions('cases').has('dynamodb:Scan')).toBe(false);
     expect(actions('escalate').has('events:PutEvents')).toBe(false);
