@@ -10,6 +10,7 @@ import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
 import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
 import { DEFAULT_ESCALATION, type EscalationConfig } from '../shared/escalation/policy';
 import type { ChannelsConfig } from '../shared/notify/channels';
+import { LocalHttpApi, type ApiHandler } from './api-server';
 import { QueuePoller, type StageHandler } from './poller';
 import { localClients, provision, type LocalClients, type LocalResources } from './provision';
 import { WebhookSink } from './webhook-sink';
@@ -60,6 +61,7 @@ export class LocalRuntime {
     readonly resources: LocalResources,
     readonly sink: WebhookSink,
     readonly rulesDigest: string,
+    readonly api: LocalHttpApi,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -73,6 +75,10 @@ export class LocalRuntime {
     const artifactPath = join(mkdtempSync(join(tmpdir(), 'mdr-rules-')), 'rules.json');
     writeFileSync(artifactPath, JSON.stringify(artifact));
 
+    // The API module reads its environment when first required, at the first request.
+    const api = new LocalHttpApi((event, context) => (require('../functions/case-api/index').handler as ApiHandler)(event, context));
+    const apiUrl = await api.start();
+
     const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 } };
     Object.assign(process.env, {
       [Env.tenantId]: options.tenantId ?? 'local',
@@ -85,10 +91,11 @@ export class LocalRuntime {
       [Env.escalationPolicy]: JSON.stringify(options.escalation ?? DEFAULT_ESCALATION),
       [Env.channels]: JSON.stringify(channels),
       [Env.webhookSecretId]: resources.webhookSecretId,
-      [Env.caseLinkBase]: 'http://127.0.0.1/cases',
+      [Env.caseLinkBase]: `${apiUrl}/cases`,
+      [Env.reopenWindowHours]: '72',
     });
 
-    const runtime = new LocalRuntime(clients, resources, sink, artifact.digest);
+    const runtime = new LocalRuntime(clients, resources, sink, artifact.digest, api);
     for (const stage of STAGE_IDS) {
       const real = ENTRY_POINTS[stage]();
       const observed = runtime.observe(stage, real);
@@ -196,5 +203,6 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
     await this.sink.stop();
+    await this.api.stop();
   }
 }

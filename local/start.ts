@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const runtime = await LocalRuntime.start({ prefix: `mdr-local-${Date.now().toString(36)}` });
   console.log(`resources: bus ${runtime.resources.busName}, table ${runtime.resources.tableName}, rules ${runtime.rulesDigest}`);
   console.log(`webhook receiver: ${runtime.sink.url}`);
+  console.log(`case API: ${runtime.api.url}  (try: npx mdr cases list --api ${runtime.api.url})`);
   runtime.startPolling();
   const replayed = await replaySamples(runtime);
   console.log(`replayed ${replayed.events} CloudTrail events and ${replayed.bad} malformed records`);

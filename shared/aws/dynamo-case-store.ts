@@ -114,9 +114,10 @@ export class DynamoCaseStore implements CaseStore {
   }
 
   async listCases(q: CaseQuery): Promise<CasePage> {
-    const names: Record<string, string> = { '#pk': CaseTableKeys.indexPartitionKey, '#sk': CaseTableKeys.indexSortKey };
+    const names: Record<string, string> = { '#pk': CaseTableKeys.indexPartitionKey };
     const values: Record<string, unknown> = { ':pk': `TENANT#${q.tenantId}` };
     let range = '';
+    if (q.from || q.to) names['#sk'] = CaseTableKeys.indexSortKey;
     if (q.from && q.to) {
       range = ' AND #sk BETWEEN :from AND :to';
       values[':from'] = q.from;
@@ -165,41 +166,45 @@ export class DynamoCaseStore implements CaseStore {
     return Math.floor(Date.parse(now) / 1000) + this.retentionSeconds;
   }
 
-  private childItems(c: CaseRecord, finding: Finding, events: CaseEvent[], timeline: TimelineEntry) {
+  /** Idempotency items first (one per finding), then the case's alert items and the timeline entry. */
+  private alertItems(c: CaseRecord, findings: readonly Finding[], events: CaseEvent[], timeline: TimelineEntry) {
     const expiresAt = this.expiresAt(c.updatedAt);
-    return [
-      {
+    const outcome = JSON.stringify(events);
+    return {
+      idempotency: findings.map((f) => ({
         Put: {
           TableName: this.table,
-          Item: { ...keys.finding(finding.findingId), caseId: c.caseId, events: JSON.stringify(events), at: c.updatedAt },
+          Item: { ...keys.finding(f.findingId), caseId: c.caseId, events: outcome, at: c.updatedAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.alert(c.caseId, finding.findingId),
-            findingId: finding.findingId,
-            ruleId: finding.rule.id,
-            ruleVersion: finding.rule.version,
-            severity: finding.severity,
-            eventTime: finding.eventTime,
-            events: finding.events,
-            entities: finding.entities,
-            expiresAt,
+      })),
+      children: [
+        ...findings.map((f) => ({
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.alert(c.caseId, f.findingId),
+              findingId: f.findingId,
+              ruleId: f.rule.id,
+              ruleVersion: f.rule.version,
+              severity: f.severity,
+              eventTime: f.eventTime,
+              events: f.events,
+              entities: f.entities,
+              expiresAt,
+            },
           },
-        },
-      },
-      { Put: { TableName: this.table, Item: { ...keys.timeline(c.caseId, timeline), ...timeline, expiresAt } } },
-    ];
+        })),
+        { Put: { TableName: this.table, Item: { ...keys.timeline(c.caseId, timeline), ...timeline, expiresAt } } },
+      ],
+    };
   }
 
   async openCase(input: Parameters<CaseStore['openCase']>[0]): Promise<WriteResult> {
-    const { case: c, finding, correlation, replaces, events, timeline } = input;
-    const [findingPut, ...children] = this.childItems(c, finding, events, timeline);
+    const { case: c, findings, correlation, replaces, events, timeline } = input;
+    const { idempotency, children } = this.alertItems(c, findings, events, timeline);
     return this.transact([
-      findingPut,
+      ...idempotency,
       { Put: { TableName: this.table, Item: caseItem(c), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...children,
       {
@@ -214,11 +219,11 @@ export class DynamoCaseStore implements CaseStore {
     ]);
   }
 
-  async attachAlert(input: Parameters<CaseStore['attachAlert']>[0]): Promise<WriteResult> {
-    const { case: c, expectedVersion, finding, correlation, events, timeline } = input;
-    const [findingPut, ...children] = this.childItems(c, finding, events, timeline);
+  async attachAlerts(input: Parameters<CaseStore['attachAlerts']>[0]): Promise<WriteResult> {
+    const { case: c, expectedVersion, findings, correlation, events, timeline } = input;
+    const { idempotency, children } = this.alertItems(c, findings, events, timeline);
     return this.transact([
-      findingPut,
+      ...idempotency,
       {
         Put: {
           TableName: this.table,
@@ -266,7 +271,10 @@ export class DynamoCaseStore implements CaseStore {
     ]);
   }
 
-  /** Runs one transaction; the first action is always the idempotency put (finding or command). */
+  /**
+   * Runs one transaction. 'duplicate' when only the leading idempotency put
+   * failed (a command applied before), 'conflict' when any other condition did.
+   */
   private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<WriteResult> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -274,8 +282,9 @@ export class DynamoCaseStore implements CaseStore {
     } catch (e) {
       if (e instanceof TransactionCanceledException || (e as Error).name === 'TransactionCanceledException') {
         const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-        if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+        const failed = reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? i : -1)).filter((i) => i >= 0);
+        if (failed.length === 1 && failed[0] === 0) return 'duplicate';
+        if (failed.length) return 'conflict';
       }
       throw e;
     }

@@ -104,7 +104,8 @@ export function attachAlert(c: CaseRecord, finding: Finding, now: Date): CaseRec
 }
 
 /** A case event for the bus; its id is deterministic so re-emitting after a retry is harmless. */
-export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: Date, findingId?: string, change?: string): CaseEvent {
+export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: Date, findingIds?: string | readonly string[], change?: string): CaseEvent {
+  const ids = findingIds === undefined ? [] : typeof findingIds === 'string' ? [findingIds] : findingIds;
   const detail: CaseEventDetail = {
     schemaVersion: CASE_EVENT_SCHEMA_VERSION,
     eventId: stableId(c.caseId, String(c.version), detailType),
@@ -119,11 +120,25 @@ export function caseEvent(detailType: string, c: CaseRecord, actor: Actor, now: 
     ruleId: c.ruleId,
     tags: c.tags,
     alertCount: c.alertCount,
-    ...(findingId ? { findingId } : {}),
+    ...(ids.length ? { findingId: ids[0] } : {}),
+    ...(ids.length > 1 ? { findingIds: [...ids] } : {}),
     ...(change ? { change } : {}),
     ...(c.assignee ? { assignee: c.assignee } : {}),
     ...(c.resolution ? { resolution: c.resolution } : {}),
     ...(c.mergedInto ? { mergedInto: c.mergedInto } : {}),
   };
   return { detailType, detail };
+}
+
+/** Several alerts joining a case in one write: one version step, however many alerts. */
+export function attachAlerts(c: CaseRecord, findings: readonly Finding[], now: Date): CaseRecord {
+  const folded = findings.reduce((acc, f) => attachAlert(acc, f, now), c);
+  return { ...folded, version: c.version + 1 };
+}
+
+/** A case opened by a group of alerts that arrived together: the first opens it, the rest join it. */
+export function openCaseWith(findings: readonly Finding[], key: string, now: Date, linkedFrom?: string): CaseRecord {
+  const [first, ...rest] = findings;
+  const opened = openCase(first, key, now, linkedFrom);
+  return rest.length ? { ...attachAlerts(opened, rest, now), version: 1 } : opened;
 }

@@ -75,19 +75,24 @@ export interface CaseStore {
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCaseDetail(caseId: string): Promise<CaseDetail | undefined>;
   listCases(query: CaseQuery): Promise<CasePage>;
-  /** Opens a case; `replaces` is the correlation's previous case id, or undefined if none may exist. */
+  /**
+   * Opens a case with its first alerts; `replaces` is the correlation's
+   * previous case id, or undefined if none may exist. 'conflict' when any
+   * condition fails (key taken, a finding taken in concurrently).
+   */
   openCase(input: {
     case: CaseRecord;
-    finding: Finding;
+    findings: readonly Finding[];
     correlation: CorrelationRecord;
     replaces: string | undefined;
     events: CaseEvent[];
     timeline: TimelineEntry;
   }): Promise<WriteResult>;
-  attachAlert(input: {
+  /** Attaches alerts to a case in one write conditional on the version read. */
+  attachAlerts(input: {
     case: CaseRecord;
     expectedVersion: number;
-    finding: Finding;
+    findings: readonly Finding[];
     correlation: CorrelationRecord;
     events: CaseEvent[];
     timeline: TimelineEntry;

@@ -65,32 +65,165 @@ function parseProvider(v: unknown): CustomerConfig['provider'] {
   };
 }
 
+const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/;
+const CHANNEL_EMAIL = /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const CHANNEL_E164 = /^\+[1-9]\d{6,14}$/;
+/** Fields that would put a secret into configuration (and so into the template and the function environment). */
+const INLINE_SECRET_FIELDS = ['routingKey', 'routing_key', 'integrationKey', 'token', 'botToken', 'webhookUrl', 'workflowUrl', 'secret', 'signingSecret', 'secrets', 'password'];
+const CHANNEL_FIELDS: Record<string, readonly string[]> = {
+  webhook: ['url', 'secretId'],
+  pagerduty: ['secretId', 'region', 'url', 'source'],
+  slack: ['mode', 'secretId', 'channelId', 'apiBaseUrl'],
+  teams: ['secretId'],
+  email: ['from', 'to', 'recipients', 'configurationSetName'],
+  sms: ['to', 'recipients', 'senderId', 'originationNumber', 'smsType'],
+};
+
+function endpoint(o: Obj, field: string, path: string, required: boolean): string | undefined {
+  if (o[field] === undefined && !required) return undefined;
+  const url = str(o, field, path);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${path}${field}`, 'must be an absolute URL');
+  }
+  const loopback = ['localhost', '[::1]'].includes(parsed.hostname) || /^127(\.\d{1,3}){3}$/.test(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ConfigError(`${path}${field}`, 'must use https (plain http is allowed for loopback only)');
+  }
+  return url;
+}
+
+function optStr(o: Obj, field: string, path: string, pattern: RegExp, hint?: string): string | undefined {
+  if (o[field] === undefined) return undefined;
+  const v = o[field];
+  if (typeof v !== 'string' || !pattern.test(v)) throw new ConfigError(`${path}${field}`, hint ?? `must match ${pattern}`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, field: string, path: string, values: readonly T[]): T | undefined {
+  const v = o[field];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new ConfigError(`${path}${field}`, `must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function addressList(v: unknown, field: string, pattern: RegExp, hint: string): string[] {
+  if (!Array.isArray(v) || v.length === 0) throw new ConfigError(field, `must be a non-empty list of ${hint}`);
+  v.forEach((x, i) => {
+    if (typeof x !== 'string' || !pattern.test(x)) throw new ConfigError(`${field}[${i}]`, `must be ${hint.replace(/s$/, '')}`);
+  });
+  return v as string[];
+}
+
+function recipientOptions(ch: Obj, path: string, pattern: RegExp, hint: string): { to?: string[]; recipients?: Record<string, string[]> } {
+  const out: { to?: string[]; recipients?: Record<string, string[]> } = {};
+  if (ch.to !== undefined) out.to = addressList(ch.to, `${path}to`, pattern, hint);
+  if (ch.recipients !== undefined) {
+    if (!isObj(ch.recipients)) throw new ConfigError(`${path}recipients`, 'must map target names to lists');
+    out.recipients = {};
+    for (const [target, list] of Object.entries(ch.recipients)) {
+      out.recipients[target] = addressList(list, `${path}recipients.${target}`, pattern, hint);
+    }
+  }
+  return out;
+}
+
+function parseChannel(name: string, ch: Obj): ChannelsConfig[string] {
+  const path = `channels.${name}.`;
+  const kind = str(ch, 'kind', path);
+  if (!(SUPPORTED_CHANNEL_KINDS as readonly string[]).includes(kind)) {
+    throw new ConfigError(`${path}kind`, `"${kind}" is not one of ${SUPPORTED_CHANNEL_KINDS.join(', ')}`);
+  }
+  for (const f of INLINE_SECRET_FIELDS) {
+    if (ch[f] !== undefined) throw new ConfigError(`${path}${f}`, 'secrets are not configured inline: store it in Secrets Manager and set secretId');
+  }
+  const known = new Set(['kind', 'timeoutMs', 'includeObservables', ...CHANNEL_FIELDS[kind]]);
+  for (const f of Object.keys(ch)) {
+    if (!known.has(f)) throw new ConfigError(`${path}${f}`, `is not a field of a ${kind} channel`);
+  }
+  const timeoutMs = ch.timeoutMs;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || timeoutMs < 100 || timeoutMs > 25_000)) {
+    throw new ConfigError(`${path}timeoutMs`, 'must be a number from 100 to 25000');
+  }
+  if (ch.includeObservables !== undefined && typeof ch.includeObservables !== 'boolean') {
+    throw new ConfigError(`${path}includeObservables`, 'must be true or false');
+  }
+  const common = {
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(ch.includeObservables !== undefined ? { includeObservables: ch.includeObservables as boolean } : {}),
+  };
+  const secretHint = 'must be a Secrets Manager secret name or ARN';
+  const secretId = () => {
+    if (ch.secretId === undefined) throw new ConfigError(`${path}secretId`, `is required: ${secretHint}`);
+    return optStr(ch, 'secretId', path, SECRET_ID, secretHint) as string;
+  };
+  switch (kind) {
+    case 'webhook': {
+      const url = endpoint(ch, 'url', path, true) as string;
+      const sid = optStr(ch, 'secretId', path, SECRET_ID, secretHint);
+      return { kind: 'webhook', url, ...common, ...(sid ? { secretId: sid } : {}) };
+    }
+    case 'pagerduty': {
+      const sid = secretId();
+      const region = oneOf(ch, 'region', path, ['us', 'eu'] as const);
+      const url = endpoint(ch, 'url', path, false);
+      const source = optStr(ch, 'source', path, /^.{1,255}$/, 'must be 1 to 255 characters');
+      return { kind: 'pagerduty', secretId: sid, ...common, ...(region ? { region } : {}), ...(url ? { url } : {}), ...(source ? { source } : {}) };
+    }
+    case 'slack': {
+      const mode = oneOf(ch, 'mode', path, ['webhook', 'bot'] as const) ?? (ch.channelId !== undefined ? 'bot' : 'webhook');
+      const sid = secretId();
+      if (mode === 'webhook') {
+        if (ch.channelId !== undefined || ch.apiBaseUrl !== undefined) {
+          throw new ConfigError(`${path}${ch.channelId !== undefined ? 'channelId' : 'apiBaseUrl'}`, 'applies to mode "bot" only (a webhook posts to its own channel)');
+        }
+        return { kind: 'slack', mode, secretId: sid, ...common };
+      }
+      if (ch.channelId === undefined) throw new ConfigError(`${path}channelId`, 'is required for mode "bot"');
+      const channelId = optStr(ch, 'channelId', path, /^[CGD][A-Z0-9]{6,}$/, 'must be a Slack conversation id (C…, G… or D…)') as string;
+      const apiBaseUrl = endpoint(ch, 'apiBaseUrl', path, false);
+      return { kind: 'slack', mode, secretId: sid, channelId, ...common, ...(apiBaseUrl ? { apiBaseUrl } : {}) };
+    }
+    case 'teams':
+      return { kind: 'teams', secretId: secretId(), ...common };
+    case 'email': {
+      const from = str(ch, 'from', path);
+      const address = from.match(/<([^>]+)>\s*$/)?.[1] ?? from;
+      if (!CHANNEL_EMAIL.test(address)) throw new ConfigError(`${path}from`, 'must be an email address (optionally "Name <address>")');
+      const configurationSetName = optStr(ch, 'configurationSetName', path, /^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -');
+      return {
+        kind: 'email',
+        from,
+        ...recipientOptions(ch, path, CHANNEL_EMAIL, 'email addresses'),
+        ...common,
+        ...(configurationSetName ? { configurationSetName } : {}),
+      };
+    }
+    default: {
+      const senderId = optStr(ch, 'senderId', path, /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1 to 11 letters or digits, with at least one letter');
+      const originationNumber = optStr(ch, 'originationNumber', path, CHANNEL_E164, 'must be an E.164 number (+ and 7 to 15 digits)');
+      const smsType = oneOf(ch, 'smsType', path, ['Transactional', 'Promotional'] as const);
+      return {
+        kind: 'sms',
+        ...recipientOptions(ch, path, CHANNEL_E164, 'E.164 phone numbers'),
+        ...common,
+        ...(senderId ? { senderId } : {}),
+        ...(originationNumber ? { originationNumber } : {}),
+        ...(smsType ? { smsType } : {}),
+      };
+    }
+  }
+}
+
 function parseChannels(v: unknown): ChannelsConfig {
   if (!isObj(v)) throw new ConfigError('channels', 'must be an object mapping channel names to channels');
   const out: Record<string, ChannelsConfig[string]> = {};
   for (const [name, ch] of Object.entries(v)) {
-    const path = `channels.${name}.`;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new ConfigError(`channels.${name}`, 'channel names are 1 to 64 letters, digits, _ or -');
     if (!isObj(ch)) throw new ConfigError(`channels.${name}`, 'must be an object');
-    const kind = str(ch, 'kind', path);
-    if (!(SUPPORTED_CHANNEL_KINDS as readonly string[]).includes(kind)) {
-      throw new ConfigError(`${path}kind`, `"${kind}" is not one of ${SUPPORTED_CHANNEL_KINDS.join(', ')}`);
-    }
-    const url = str(ch, 'url', path);
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new ConfigError(`${path}url`, 'must be an absolute URL');
-    }
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
-      throw new ConfigError(`${path}url`, 'must use https (plain http is allowed for loopback only)');
-    }
-    const timeoutMs = ch.timeoutMs;
-    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || timeoutMs < 100 || timeoutMs > 25_000)) {
-      throw new ConfigError(`${path}timeoutMs`, 'must be a number from 100 to 25000');
-    }
-    out[name] = { kind: 'webhook', url, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+    out[name] = parseChannel(name, ch);
   }
   return out;
 }

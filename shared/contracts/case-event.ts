@@ -1,6 +1,6 @@
 import type { Severity } from './severity';
 
-export const CASE_EVENT_SCHEMA_VERSION = '1.0';
+export const CASE_EVENT_SCHEMA_VERSION = '1.1';
 
 export type CaseStatus = 'NEW' | 'ACKNOWLEDGED' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED' | 'MERGED';
 
@@ -34,6 +34,8 @@ export interface CaseEventDetail {
   alertCount: number;
   /** The finding that caused this event, when one did. */
   findingId?: string;
+  /** Every finding of the change, when alerts arriving together were attached in one write (1.1). */
+  findingIds?: string[];
   /** What changed (timeline action): acknowledged, note_added, assigned, … */
   change?: string;
   assignee?: string;

@@ -403,3 +403,385 @@ export function decodeCloudWatchLogsData(base64: string, options: UnwrapOptions 
   }
   return unwrapCloudWatchLogs(payload, options);
 }
+
+// ---------------------------------------------------------------- streaming
+
+type SplitMode = 'detect' | 'docs' | 'array' | 'records' | 'text';
+
+const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/;
+
+/**
+ * Incremental form of unwrapText for large objects (an S3 log file streamed
+ * through gunzip): feed decoded text chunks with push(), call end() once.
+ * Each call returns the records completed so far and the failures found, so
+ * memory stays bounded by the largest single record, not the file. Handles
+ * the same shapes as unwrapText: a CloudTrail log file's `Records` array is
+ * emitted element by element, a top-level JSON array likewise, NDJSON and
+ * concatenated documents document by document, and VPC Flow Log / auditd
+ * text line by line. Chunks must be whole characters (decode with
+ * StringDecoder or TextDecoder in streaming mode).
+ */
+export class RecordSplitter {
+  private buf = '';
+  private pos = 0;
+  private dropped = 0;
+  private line = 1;
+  private mode: SplitMode = 'detect';
+  private depth = 0;
+  private inStr = false;
+  private segStart = -1;
+  private segLine = 1;
+  private skipping = false;
+  private scalar = false;
+  private index = 0;
+  private elemDepth = 0;
+  private fields: readonly string[] | undefined;
+  private textLine = 0;
+  private readonly max: number;
+
+  constructor(private readonly options: UnwrapOptions = {}) {
+    this.max = options.maxRecordChars ?? DEFAULT_MAX;
+    this.fields = options.vpcFlowFields;
+  }
+
+  push(chunk: string): Unwrapped {
+    this.buf += chunk;
+    return this.drain(false);
+  }
+
+  end(): Unwrapped {
+    return this.drain(true);
+  }
+
+  private drain(final: boolean): Unwrapped {
+    const out: Unwrapped = { records: [], failures: [] };
+    for (;;) {
+      if (this.mode === 'detect' && !this.detect(final)) break;
+      if (this.mode === 'text') this.scanText(out, final);
+      else if (this.mode === 'docs') this.scanDocs(out, final);
+      else this.scanElements(out, final);
+      // Loop only when a container just closed (mode back to detect): look at what follows.
+      if (this.mode !== 'detect') break;
+    }
+    if (final) this.finish(out);
+    this.compact();
+    return out;
+  }
+
+  /** Chooses the mode from the first significant character; false when more input is needed. */
+  private detect(final: boolean): boolean {
+    const buf = this.buf;
+    let p = this.pos;
+    while (p < buf.length) {
+      const c = buf.charCodeAt(p);
+      if (c === NEWLINE) this.line++;
+      else if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) break;
+      p++;
+    }
+    this.pos = p;
+    if (p >= buf.length) return false;
+    const c = buf.charCodeAt(p);
+    if (c === OPEN_BRACKET) {
+      this.mode = 'array';
+      this.elemDepth = 1;
+      this.depth = 1;
+      this.index = 0;
+      this.pos = p + 1;
+      return true;
+    }
+    if (c === OPEN_BRACE) {
+      const head = buf.slice(p, p + 64);
+      const m = RECORDS_HEAD.exec(head);
+      if (m) {
+        this.mode = 'records';
+        this.elemDepth = 2;
+        this.depth = 2;
+        this.index = 0;
+        for (let i = p; i < p + m[0].length; i++) if (buf.charCodeAt(i) === NEWLINE) this.line++;
+        this.pos = p + m[0].length;
+        return true;
+      }
+      // Not enough text yet to tell a log file from a plain document.
+      if (head.length < 64 && !final && /^\{\s*("(R(e(c(o(r(d(s("\s*(:\s*)?)?)?)?)?)?)?)?)?)?$/.test(head)) return false;
+      this.mode = 'docs';
+      this.depth = 0;
+      return true;
+    }
+    this.mode = 'text';
+    this.textLine = this.line - 1;
+    return true;
+  }
+
+  private fail(out: Unwrapped, reason: string, input: unknown, extra: Partial<EnvelopeFailure> = {}): void {
+    out.failures.push({ line: this.segLine, offset: this.dropped + (this.segStart >= 0 ? this.segStart : this.pos), ...extra, reason, input });
+  }
+
+  private scanText(out: Unwrapped, final: boolean): void {
+    const buf = this.buf;
+    for (;;) {
+      let end = buf.indexOf('\n', this.pos);
+      if (end === -1) {
+        if (!final && buf.length - this.pos > this.max && !this.skipping) {
+          // A "line" longer than any record: report it and drop text until its end.
+          out.failures.push({ line: this.textLine + 1, offset: this.dropped + this.pos, reason: `record exceeds ${this.max} characters`, input: buf.slice(this.pos, this.pos + 1024) });
+          this.skipping = true;
+        }
+        if (this.skipping && !final) {
+          this.pos = buf.length;
+          return;
+        }
+        if (!final || this.pos >= buf.length) return;
+        end = buf.length;
+      }
+      let l = buf.slice(this.pos, end);
+      if (l.endsWith('\r')) l = l.slice(0, -1);
+      this.textLine++;
+      if (this.skipping) {
+        this.skipping = false;
+        l = '';
+      }
+      if (l.trim() !== '') {
+        const r = l.length > this.max ? { reason: `record exceeds ${this.max} characters (${l.length})` } : parseTextLine(l, this.fields, this.textLine === 1);
+        if ('header' in r && r.header) this.fields = r.header;
+        else if ('record' in r && r.record) out.records.push(r.record);
+        else out.failures.push({ line: this.textLine, offset: this.dropped + this.pos, reason: r.reason ?? 'unrecognized text line', input: l.length > this.max ? l.slice(0, 1024) : l });
+      }
+      this.pos = Math.min(end + 1, buf.length);
+      this.line = this.textLine + 1;
+      if (end >= buf.length) return;
+    }
+  }
+
+  /** Top-level documents (NDJSON, concatenated, pretty-printed), with the same resync rules as scanDocuments. */
+  private scanDocs(out: Unwrapped, final: boolean): void {
+    const buf = this.buf;
+    const n = buf.length;
+    while (this.pos < n) {
+      const c = buf.charCodeAt(this.pos);
+      if (this.segStart < 0) {
+        if (c === NEWLINE) {
+          this.line++;
+          this.pos++;
+          continue;
+        }
+        if (c === 32 || c === 9 || c === 13 || c === 0xfeff) {
+          this.pos++;
+          continue;
+        }
+        if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+          let end = buf.indexOf('\n', this.pos);
+          if (end === -1) {
+            if (!final) return;
+            end = n;
+          }
+          this.segLine = this.line;
+          this.fail(out, 'unexpected text outside a JSON document', buf.slice(this.pos, end));
+          this.pos = end;
+          continue;
+        }
+        // NDJSON fast path: a whole line that parses is one document; anything else goes to the scanner.
+        const nl = buf.indexOf('\n', this.pos);
+        if (nl !== -1 && nl - this.pos <= this.max) {
+          let v: unknown;
+          let ok = true;
+          try {
+            v = JSON.parse(buf.slice(this.pos, nl));
+          } catch {
+            ok = false;
+          }
+          if (ok) {
+            collect(v, { line: this.line, offset: this.dropped + this.pos }, out, this.options);
+            this.pos = nl;
+            continue;
+          }
+        }
+        this.segStart = this.pos;
+        this.segLine = this.line;
+        this.depth = 0;
+        this.inStr = false;
+      }
+      // Inside a document.
+      if (this.inStr) {
+        if (c === BACKSLASH) {
+          if (this.pos + 1 >= n && !final) return;
+          this.pos += 2;
+          continue;
+        }
+        if (c === QUOTE) this.inStr = false;
+        else if (c === NEWLINE) {
+          this.endDoc(out, 'truncated or malformed JSON document');
+          continue;
+        }
+      } else if (c === QUOTE) this.inStr = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === 0) {
+          this.pos++;
+          this.endDoc(out);
+          continue;
+        }
+      } else if (c === NEWLINE) {
+        if (this.pos + 1 >= n && !final) return;
+        const next = buf.charCodeAt(this.pos + 1);
+        if (next === OPEN_BRACE || next === OPEN_BRACKET) {
+          this.endDoc(out, 'truncated or malformed JSON document');
+          continue;
+        }
+        this.line++;
+      }
+      this.pos++;
+      this.checkSize(out);
+    }
+  }
+
+  private endDoc(out: Unwrapped, broken?: string): void {
+    const seg = this.skipping ? '' : this.buf.slice(this.segStart, this.pos);
+    if (broken) {
+      if (!this.skipping) this.fail(out, broken, seg);
+    } else if (!this.skipping) {
+      let v: unknown;
+      let ok = true;
+      try {
+        v = JSON.parse(seg);
+      } catch (e) {
+        ok = false;
+        this.fail(out, `malformed JSON: ${errMsg(e)}`, seg);
+      }
+      if (ok) collect(v, { line: this.segLine, offset: this.dropped + this.segStart }, out, this.options);
+    }
+    this.segStart = -1;
+    this.skipping = false;
+    this.inStr = false;
+    this.depth = 0;
+  }
+
+  /** An oversized record is reported once, then skipped without buffering it. */
+  private checkSize(out: Unwrapped): void {
+    if (this.segStart >= 0 && !this.skipping && this.pos - this.segStart > this.max) {
+      this.fail(out, `record exceeds ${this.max} characters`, this.buf.slice(this.segStart, this.segStart + 1024));
+      this.skipping = true;
+    }
+  }
+
+  /** Elements of a top-level array or of a CloudTrail log file's Records array. */
+  private scanElements(out: Unwrapped, final: boolean): void {
+    const buf = this.buf;
+    const n = buf.length;
+    const ed = this.elemDepth;
+    while (this.pos < n) {
+      const c = buf.charCodeAt(this.pos);
+      if (this.segStart < 0) {
+        if (c === NEWLINE) this.line++;
+        else if (c === 32 || c === 9 || c === 13 || c === 44 /* , */) {
+          // between elements
+        } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+          this.depth--;
+          if (this.depth === 0) {
+            // The container closed; whatever follows is judged afresh.
+            this.pos++;
+            this.mode = 'detect';
+            return;
+          }
+        } else {
+          this.segStart = this.pos;
+          this.segLine = this.line;
+          this.inStr = false;
+          this.scalar = c !== OPEN_BRACE && c !== OPEN_BRACKET;
+          if (this.scalar) {
+            if (c === QUOTE) this.inStr = true;
+          } else this.depth++;
+        }
+        this.pos++;
+        continue;
+      }
+      if (this.inStr) {
+        if (c === BACKSLASH) {
+          if (this.pos + 1 >= n && !final) return;
+          this.pos += 2;
+          continue;
+        }
+        if (c === QUOTE) this.inStr = false;
+        else if (c === NEWLINE) {
+          // Raw newline in a string: the element is broken; resync at the next line.
+          this.endElement(out, 'truncated or malformed JSON document');
+          this.depth = ed;
+          continue;
+        }
+      } else if (c === QUOTE) this.inStr = true;
+      else if (this.scalar) {
+        if (c === 44 || c === CLOSE_BRACKET || c === CLOSE_BRACE || c === NEWLINE) {
+          this.endElement(out);
+          continue;
+        }
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === ed) {
+          this.pos++;
+          this.endElement(out);
+          continue;
+        }
+      } else if (c === NEWLINE) this.line++;
+      this.pos++;
+      this.checkSize(out);
+    }
+  }
+
+  private endElement(out: Unwrapped, broken?: string): void {
+    const what = this.mode === 'records' ? 'Records element' : 'array element';
+    const seg = this.skipping ? '' : this.buf.slice(this.segStart, this.pos);
+    const where = { index: this.index };
+    if (this.skipping) {
+      // already reported
+    } else if (broken) {
+      this.fail(out, broken, seg, where);
+    } else if (this.scalar) {
+      let v: unknown = seg.trim();
+      try {
+        v = JSON.parse(seg);
+      } catch {
+        // keep the text
+      }
+      this.fail(out, `${what} is not a JSON object`, v, where);
+    } else {
+      try {
+        const v: unknown = JSON.parse(seg);
+        if (isObj(v)) out.records.push(v);
+        else this.fail(out, `${what} is not a JSON object`, v, where);
+      } catch (e) {
+        this.fail(out, `malformed JSON: ${errMsg(e)}`, seg, where);
+      }
+    }
+    this.index++;
+    this.segStart = -1;
+    this.skipping = false;
+    this.scalar = false;
+    this.inStr = false;
+  }
+
+  private finish(out: Unwrapped): void {
+    if (this.segStart >= 0) {
+      const seg = this.skipping ? '' : this.buf.slice(this.segStart);
+      if (!this.skipping) {
+        const extra = this.mode === 'array' || this.mode === 'records' ? { index: this.index } : {};
+        this.fail(out, 'truncated JSON document (unexpected end of input)', seg, extra);
+      }
+      this.segStart = -1;
+    } else if ((this.mode === 'array' || this.mode === 'records') && this.depth > 0) {
+      this.segLine = this.line;
+      this.fail(out, `truncated JSON document: ${this.mode === 'records' ? 'Records array' : 'array'} not closed after ${this.index} elements`, '');
+    }
+    this.pos = this.buf.length;
+  }
+
+  /** Drops consumed text so the buffer holds only the record in progress. */
+  private compact(): void {
+    const cut = this.segStart >= 0 && !this.skipping ? this.segStart : this.pos;
+    if (cut === 0) return;
+    this.buf = this.buf.slice(cut);
+    this.pos -= cut;
+    if (this.segStart >= 0) this.segStart = this.skipping ? 0 : this.segStart - cut;
+    this.dropped += cut;
+  }
+}

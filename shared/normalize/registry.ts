@@ -68,6 +68,10 @@ export function normalizeRecord(record: unknown, sources: readonly SourceMapper[
   try {
     const events = source.normalize(record);
     if (events.length === 0) return { ok: false, reason: 'record produced no events', source: source.id };
+    for (const e of events) {
+      // A safety net for every mapper (declarative ones included): an event without a usable time cannot be stored or correlated.
+      if (!Number.isFinite(e.time) || e.time < 0) return { ok: false, reason: `time: out of range (${e.time})`, source: source.id };
+    }
     return { ok: true, events };
   } catch (e) {
     if (e instanceof NormalizeError) return { ok: false, reason: e.reason, source: source.id };

@@ -2,32 +2,11 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalRuntime } from '../../local/runtime';
-import { ingestFinding } from '../../shared/cases/case-service';
+import { ingestFinding, ingestFindings } from '../../shared/cases/case-service';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
-import type { CaseEvent } from '../../shared/contracts/case-event';
 import { cloudTrailEnvelope } from '../fixtures/cloudtrail';
 import { finding, findingEnvelope } from '../fixtures/findings';
-import { drainStage, peekAll, startRuntime } from './support/runtime';
-
-/**
- * moto evaluates a transaction's conditions and applies its writes without a
- * lock, so two concurrent transactions can both pass (DynamoDB serializes
- * them). Serializing the write calls restores DynamoDB's guarantee while reads
- * still interleave, so the conflict-and-retry path is what gets exercised.
- */
-function serializedWrites(store: DynamoCaseStore): DynamoCaseStore {
-  let chain: Promise<unknown> = Promise.resolve();
-  const serial =
-    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
-    (...a: A): Promise<R> => {
-      const next = chain.then(() => fn(...a));
-      chain = next.catch(() => undefined);
-      return next;
-    };
-  store.openCase = serial(store.openCase.bind(store));
-  store.attachAlert = serial(store.attachAlert.bind(store));
-  return store;
-}
+import { drainStage, peekAll, serializedWrites, startRuntime } from './support/runtime';
 
 /** What users rely on when SQS and EventBridge deliver twice, out of order, or fail. */
 describe('delivery guarantees on moto', () => {
@@ -120,20 +99,35 @@ describe('delivery guarantees on moto', () => {
     expect(runtime.sink.deliveries.length - before).toBe(1);
   });
 
-  it('opens exactly one case for concurrent alerts with one correlation key', async () => {
+  it('opens exactly one case for fifty concurrent alerts with one correlation key, one write per batch', async () => {
     const store = serializedWrites(new DynamoCaseStore(new DynamoDBClient({}), runtime.resources.tableName));
     const settings = { correlationWindowMs: 3_600_000, maxAlertsPerCase: 150 };
     const entities = { users: ['frank'], hosts: [], ips: [], accounts: ['111122223333'], resources: [] };
     const now = new Date();
-    const results: CaseEvent[][] = await Promise.all(
-      [1, 2, 3, 4, 5].map((i) => ingestFinding(store, finding({ findingId: `conc-${i}`, entities }), settings, now, `req-${i}`)),
-    );
-    const types = results.flat().map((e) => e.detailType).sort();
-    expect(types).toEqual(['CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseOpened']);
+    // Fifty findings as five batches of ten processed at once, as five concurrent invocations would.
+    const batches = Array.from({ length: 5 }, (_, b) => Array.from({ length: 10 }, (_, i) => finding({ findingId: `conc-${b}-${i}`, entities })));
+    const outcomes = (await Promise.all(batches.map((batch, b) => ingestFindings(store, batch, settings, now, `req-${b}`)))).flat();
+    expect(outcomes.filter((o) => o.error)).toEqual([]);
+    const events = outcomes.flatMap((o) => o.events);
+    expect(events.map((e) => e.detailType).sort()).toEqual(['CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseAlertAttached', 'CaseOpened']);
     const mine = (await cases()).filter((c) => c.entities.users.includes('frank'));
     expect(mine).toHaveLength(1);
-    expect(mine[0].alertCount).toBe(5);
-    expect(new Set(results.flat().map((e) => e.detail.eventId)).size).toBe(5);
+    expect(mine[0]).toMatchObject({ alertCount: 50, version: 5 });
+    expect(events.flatMap((e) => e.detail.findingIds ?? []).sort()).toEqual(batches.flat().map((f) => f.findingId).sort());
+  });
+
+  it('takes in ten single deliveries racing for one key exactly once each', async () => {
+    const store = serializedWrites(new DynamoCaseStore(new DynamoDBClient({}), runtime.resources.tableName));
+    const settings = { correlationWindowMs: 3_600_000, maxAlertsPerCase: 150 };
+    const entities = { users: ['hank'], hosts: [], ips: [], accounts: [], resources: [] };
+    const now = new Date();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => ingestFinding(store, finding({ findingId: `race-${i}`, entities }), settings, now, `r-${i}`)),
+    );
+    expect(results.flat().filter((e) => e.detailType === 'CaseOpened')).toHaveLength(1);
+    const mine = (await cases()).filter((c) => c.entities.users.includes('hank'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ alertCount: 10, version: 10 });
   });
 
   it('rolls over to a linked case when a case is full', async () => {

@@ -46,7 +46,7 @@ describe('local pipeline on moto, bundled samples', () => {
       expect(d.verified).toBe(true);
       expect(d.body).toMatchObject({ type: 'mdr.notification', deliveryId: d.deliveryId });
       const c = d.body.case as Record<string, string>;
-      expect(c.url).toBe(`http://127.0.0.1/cases/${c.id}`);
+      expect(c.url).toBe(`${runtime.api.url}/cases/${c.id}`);
       expect(['high', 'critical', 'medium']).toContain(c.severity);
     }
     const severities = runtime.sink.deliveries.map((d) => (d.body.case as { severity: string }).severity).sort();

@@ -24,7 +24,10 @@ export function optStr(rec: Rec, key: string, where = key): string | undefined {
 
 export function reqStr(rec: Rec, key: string, where = key): string {
   const v = rec[key];
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    if (v === '') throw new NormalizeError(`${where}: missing required field (empty string)`);
+    return v;
+  }
   if (v === undefined || v === null) throw new NormalizeError(`${where}: missing required field`);
   throw new NormalizeError(`${where}: expected a string, got ${typeName(v)}`);
 }

@@ -39,13 +39,16 @@ export function mapFalconDetection(rec: Rec): TelemetryEvent {
   const e = reqObj(rec, 'event');
   const time = toMs(md.eventCreationTime) ?? toMs(e.ProcessStartTime);
   if (time === undefined) throw new NormalizeError('metadata.eventCreationTime: missing required field');
+  if (time < 0) throw new NormalizeError('metadata.eventCreationTime: negative timestamp');
   const detectId = strOrUndef(e.DetectId) ?? strOrUndef(e.CompositeId);
   const offset = numOrUndef(md.offset);
   const cid = strOrUndef(md.customerIDString);
   if (!detectId && offset === undefined) throw new NormalizeError('event.DetectId: missing required field (and no stream offset)');
   const title = strOrUndef(e.DetectName) ?? strOrUndef(e.Name) ?? strOrUndef(e.Description) ?? 'CrowdStrike detection';
   const sev = numOrUndef(e.Severity);
-  if (e.Severity !== undefined && sev === undefined) throw new NormalizeError(`event.Severity: expected a number, got ${typeof e.Severity}`);
+  if (e.Severity !== undefined && e.Severity !== null && (sev === undefined || !Number.isInteger(sev))) {
+    throw new NormalizeError(`event.Severity: expected an integer, got ${typeof e.Severity === 'number' ? e.Severity : typeof e.Severity}`);
+  }
 
   const ocsf = baseEvent(OcsfClass.DetectionFinding, 1, time, { name: 'Falcon', vendor_name: 'CrowdStrike', feature: { name: 'Event Streams' } }, {
     uid: detectId,

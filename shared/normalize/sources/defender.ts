@@ -83,7 +83,7 @@ export function mapGraphAlert(a: Rec): TelemetryEvent {
   if (category && attacks.length === 0) attacks.push({ tactic: { name: category } });
   else if (category) for (const at of attacks) at.tactic = { name: category };
   ocsf.finding_info = compact<OcsfFindingInfo>({
-    uid: optStr(a, 'providerAlertId') ?? id,
+    uid: optStr(a, 'providerAlertId') || id,
     title,
     desc: optStr(a, 'description'),
     types: category ? [category] : undefined,

@@ -87,7 +87,7 @@ function resourcesOf(resource: Rec | undefined, region: string | undefined): Ocs
 export function mapGuardDutyFinding(f: Rec, envelopeId?: string): TelemetryEvent {
   const id = reqStr(f, 'id');
   const type = reqStr(f, 'type');
-  const title = optStr(f, 'title') ?? type;
+  const title = optStr(f, 'title') || type;
   const sev = f.severity;
   if (typeof sev !== 'number') throw new NormalizeError(`severity: expected a number, got ${sev === null ? 'null' : typeof sev}`);
   const updatedAt = f.updatedAt ?? f.createdAt;
@@ -110,7 +110,7 @@ export function mapGuardDutyFinding(f: Rec, envelopeId?: string): TelemetryEvent
     message: optStr(f, 'description'),
   });
   const finding: OcsfFindingInfo = compact<OcsfFindingInfo>({
-    uid: optStr(f, 'arn') ?? id,
+    uid: optStr(f, 'arn') || id,
     title,
     desc: optStr(f, 'description'),
     types: [type],

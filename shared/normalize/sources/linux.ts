@@ -136,7 +136,9 @@ function execveCmdLine(rec: Rec): string | undefined {
   const argc = numOrUndef(rec.argc);
   if (argc === undefined) return undefined;
   const parts: string[] = [];
-  for (let i = 0; i < argc; i++) {
+  // argc comes from the record: bound the loop by what the record can hold.
+  const n = Math.min(argc, Object.keys(rec).length);
+  for (let i = 0; i < n; i++) {
     const a = rec[`a${i}`];
     if (typeof a === 'string') parts.push(a);
   }

@@ -89,10 +89,13 @@ function asUser(o: Rec | undefined): OcsfUserExt | undefined {
 function targets(rec: Rec): Rec[] {
   const t = optArr(rec, 'target');
   if (!t) return [];
-  return t.map((x, i) => {
+  const out: Rec[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i];
     if (!isObj(x)) throw new NormalizeError(`target[${i}]: expected an object`);
-    return x;
-  });
+    out.push(x);
+  }
+  return out;
 }
 
 function srcEndpoint(client: Rec | undefined): OcsfNetworkEndpointExt {

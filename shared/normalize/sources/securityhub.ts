@@ -82,7 +82,7 @@ export function mapAsffFinding(f: Rec, envelopeId?: string): TelemetryEvent {
   const account = optStr(f, 'AwsAccountId');
   const types = optArr(f, 'Types');
 
-  const ocsf = baseEvent(cls, activity, time, { name: optStr(f, 'ProductName') ?? 'Security Hub', vendor_name: optStr(f, 'CompanyName') ?? 'AWS', feature: { name: 'Security Hub' } }, {
+  const ocsf = baseEvent(cls, activity, time, { name: optStr(f, 'ProductName') || 'Security Hub', vendor_name: optStr(f, 'CompanyName') || 'AWS', feature: { name: 'Security Hub' } }, {
     uid: id,
     original_time: typeof updated === 'string' ? updated : undefined,
     product_version: optStr(f, 'SchemaVersion'),

@@ -117,6 +117,7 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
   const start = toNum(rec.start, 'start');
   const end = toNum(rec.end, 'end');
   if (start === undefined && end === undefined) throw new NormalizeError('start: missing required field (no start or end time)');
+  if ((start ?? 0) < 0 || (end ?? 0) < 0) throw new NormalizeError('start: negative timestamp');
   const time = (start ?? end)! * 1000;
   const protocol = toNum(rec.protocol, 'protocol');
   const action = str(rec.action);
@@ -137,6 +138,7 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
     subnet_uid: str(rec['subnet-id']),
   }) ?? {};
   const dst = compact<OcsfNetworkEndpointExt>({ ip: str(rec.dstaddr), port: toNum(rec.dstport, 'dstport') });
+  if (Object.keys(src).length === 0 && !dst) throw new NormalizeError('srcaddr: missing required field (no srcaddr, dstaddr or interface-id)');
   ocsf.src_endpoint = src;
   if (dst) ocsf.dst_endpoint = dst;
   const conn = compact<OcsfConnectionInfo>({

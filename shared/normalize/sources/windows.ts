@@ -116,6 +116,7 @@ function isFlat(r: Rec): boolean {
 // ---------------------------------------------------------------- logsource
 
 const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+const SYSMON_CHANNEL_LC = SYSMON_CHANNEL.toLowerCase();
 
 /** Sysmon EventID → Sigma category (Sigma taxonomy, product windows). */
 const SYSMON_CATEGORIES: Record<number, string> = {
@@ -194,38 +195,54 @@ const CHANNEL_SERVICES: Record<string, string> = {
 };
 
 /** Sigma service for a channel: the taxonomy name when it has one, else a slug of the channel. */
+const serviceCache = new Map<string, string>();
+
 export function channelService(channel: string): string {
+  const cached = serviceCache.get(channel);
+  if (cached !== undefined) return cached;
   const key = channel.toLowerCase();
-  const known = CHANNEL_SERVICES[key];
-  if (known) return known;
-  return key
-    .replace(/^microsoft-windows-/, '')
-    .replace(/\/operational$/, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+  const service =
+    CHANNEL_SERVICES[key] ??
+    key
+      .replace(/^microsoft-windows-/, '')
+      .replace(/\/operational$/, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+  // Channels are few; the bound only guards against hostile input.
+  if (serviceCache.size < 1000) serviceCache.set(channel, service);
+  return service;
 }
 
-export function windowsLogSource(channel: string, eid: number, f: Rec): LogSource {
-  const ch = channel.toLowerCase();
-  if (ch === SYSMON_CHANNEL.toLowerCase()) {
+/** Sigma category of a channel's event, when the taxonomy gives it one. */
+function windowsCategory(ch: string, eid: number, f: Rec): string | undefined {
+  if (ch === SYSMON_CHANNEL_LC) {
     if (eid === 12) {
       const t = String(f.EventType ?? '');
-      return { product: 'windows', category: t === 'CreateKey' ? 'registry_add' : t.startsWith('Delete') ? 'registry_delete' : 'registry_event' };
+      return t === 'CreateKey' ? 'registry_add' : t.startsWith('Delete') ? 'registry_delete' : 'registry_event';
     }
-    const cat = SYSMON_CATEGORIES[eid];
-    return cat ? { product: 'windows', category: cat } : { product: 'windows', service: 'sysmon' };
+    return SYSMON_CATEGORIES[eid];
   }
-  if (ch === 'security' && eid === 4688) return { product: 'windows', category: 'process_creation' };
+  if (ch === 'security') return eid === 4688 ? 'process_creation' : undefined;
   if (ch === 'microsoft-windows-powershell/operational' || ch === 'powershellcore/operational') {
-    if (eid === 4104) return { product: 'windows', category: 'ps_script' };
-    if (eid === 4103) return { product: 'windows', category: 'ps_module' };
+    return eid === 4104 ? 'ps_script' : eid === 4103 ? 'ps_module' : undefined;
   }
   if (ch === 'windows powershell') {
-    if (eid === 400) return { product: 'windows', category: 'ps_classic_start' };
-    if (eid === 600) return { product: 'windows', category: 'ps_classic_provider_start' };
-    if (eid === 800) return { product: 'windows', category: 'ps_classic_script' };
+    return eid === 400 ? 'ps_classic_start' : eid === 600 ? 'ps_classic_provider_start' : eid === 800 ? 'ps_classic_script' : undefined;
   }
-  return { product: 'windows', service: channelService(channel) };
+  return undefined;
+}
+
+/**
+ * Sigma logsource: always the channel's service, plus the category when the
+ * taxonomy has one. Rules compare only the fields they name, so a category
+ * rule (`process_creation`) and a channel rule (`service: security`,
+ * `EventID: 4688`) both apply to a 4688 event.
+ */
+export function windowsLogSource(channel: string, eid: number, f: Rec): LogSource {
+  const ch = channel.toLowerCase();
+  const category = windowsCategory(ch, eid, f);
+  const service = channelService(channel);
+  return category ? { product: 'windows', service, category } : { product: 'windows', service };
 }
 
 // ---------------------------------------------------------------- mapping
@@ -323,6 +340,7 @@ function mapSysmon(eid: number, f: Rec, time: number, o: Parameters<typeof baseE
       break;
     }
     case 3: {
+      if (!strOrUndef(f.SourceIp) && !strOrUndef(f.DestinationIp)) throw new NormalizeError('DestinationIp: missing required field');
       const initiated = String(f.Initiated).toLowerCase() === 'true';
       ev = baseEvent(OcsfClass.NetworkActivity, 1, time, P, o);
       ev.src_endpoint = compact<OcsfNetworkEndpointExt>({ ip: strOrUndef(f.SourceIp), port: numOrUndef(f.SourcePort), hostname: strOrUndef(f.SourceHostname) }) ?? {};
@@ -366,7 +384,8 @@ function mapSysmon(eid: number, f: Rec, time: number, o: Parameters<typeof baseE
     case 13:
     case 14: {
       const type = String(f.EventType ?? '');
-      const target = strOrUndef(f.TargetObject) ?? '';
+      const target = strOrUndef(f.TargetObject);
+      if (!target) throw new NormalizeError('TargetObject: missing required field');
       const isValue = type === 'SetValue' || type === 'DeleteValue' || eid === 13;
       if (isValue) {
         ev = baseEvent(OcsfClass.RegistryValueActivity, type === 'DeleteValue' ? 4 : 2, time, P, o);
@@ -382,7 +401,9 @@ function mapSysmon(eid: number, f: Rec, time: number, o: Parameters<typeof baseE
     }
     case 22: {
       ev = baseEvent(OcsfClass.DnsActivity, 1, time, P, o);
-      ev.query = { hostname: strOrUndef(f.QueryName) ?? '' };
+      const qname = strOrUndef(f.QueryName);
+      if (!qname) throw new NormalizeError('QueryName: missing required field');
+      ev.query = { hostname: qname };
       const results = strOrUndef(f.QueryResults);
       if (results) {
         // QueryResults looks like "type:  5 host.example.com;::ffff:192.0.2.1;"
@@ -466,7 +487,10 @@ function mapSecurity(eid: number, f: Rec, time: number, o: Parameters<typeof bas
         hostname: strOrUndef(f.WorkstationName) ?? strOrUndef(f.Workstation),
       });
       if (!ev.src_endpoint) delete ev.src_endpoint;
-      ev.dst_endpoint = { hostname: strOrUndef(f.Computer) };
+      const computer = strOrUndef(f.Computer);
+      // Authentication needs a target: the computer that logged the event, else the Windows logon service.
+      if (computer) ev.dst_endpoint = { hostname: computer };
+      else ev.service = { name: 'Windows' };
       if (eid === 4769 && typeof f.ServiceName === 'string') ev.service = { name: f.ServiceName, uid: strOrUndef(f.ServiceSid) };
       const lt = numOrUndef(f.LogonType);
       if (lt !== undefined) {
@@ -529,8 +553,11 @@ function windowsTime(f: Rec): number {
     throw new NormalizeError(`TimeCreated: expected a timestamp string, got ${typeof t}`);
   }
   let s = t;
-  if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
-  if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += 'Z';
+  // SystemTime is already ISO with Z; only Sysmon's UtcTime style needs fixing up.
+  if (!s.endsWith('Z')) {
+    if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
+    if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += 'Z';
+  }
   const ms = Date.parse(s);
   if (Number.isNaN(ms)) throw new NormalizeError(`TimeCreated: not a timestamp: "${t.slice(0, 40)}"`);
   return ms;
@@ -542,7 +569,10 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
   const channel = f.Channel;
   if (typeof channel !== 'string') throw new NormalizeError('Channel: expected a string');
-  if (f.Computer !== undefined && typeof f.Computer !== 'string') throw new NormalizeError('Computer: expected a string');
+  // Every Windows event names the computer that logged it; endpoint and device attributes hang off it.
+  if (typeof f.Computer !== 'string' || f.Computer === '') {
+    throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
+  }
   const time = windowsTime(f);
   const ch = channel.toLowerCase();
   const recordId = strOrUndef(f.EventRecordID);
@@ -554,7 +584,7 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
     product_version: strOrUndef(f.Version),
   };
   let ocsf: OcsfEvent;
-  if (ch === SYSMON_CHANNEL.toLowerCase()) ocsf = mapSysmon(eid, f, time, o);
+  if (ch === SYSMON_CHANNEL_LC) ocsf = mapSysmon(eid, f, time, o);
   else if (ch === 'security') ocsf = mapSecurity(eid, f, time, o);
   else {
     ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, { ...WINDOWS, feature: { name: channel } }, o);
@@ -563,7 +593,7 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   }
   const device: OcsfDevice | undefined = typeof f.Computer === 'string' ? { hostname: f.Computer, os: { name: 'Windows', type_id: 100, type: 'Windows' } } : undefined;
   if (device) ocsf.device = device;
-  ocsf.metadata.product = { ...ocsf.metadata.product, ...(typeof f.Provider_Name === 'string' ? { feature: { name: f.Provider_Name } } : {}) };
+  if (typeof f.Provider_Name === 'string') ocsf.metadata.product = { ...ocsf.metadata.product, feature: { name: f.Provider_Name } };
   const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
   return { uid, source: 'windows', logsource: windowsLogSource(channel, eid, f), time, ocsf, raw: f };
 }

@@ -1,6 +1,7 @@
 import { ChangeMessageVisibilityCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../../local/runtime';
+import type { DynamoCaseStore } from '../../../shared/aws/dynamo-case-store';
 
 /** A runtime with its own resource prefix, so test files sharing one moto never see each other's data. */
 export function startRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -37,3 +38,25 @@ export async function drainStage(runtime: LocalRuntime, stage: Parameters<LocalR
     if (!r) return;
   }
 }
+
+/**
+ * moto evaluates a transaction's conditions and applies its writes without a
+ * lock, so two concurrent transactions can both pass (DynamoDB serializes
+ * them). Serializing the write calls restores DynamoDB's guarantee while reads
+ * still interleave, so the conflict-and-retry path is what gets exercised.
+ */
+export function serializedWrites(store: DynamoCaseStore): DynamoCaseStore {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> => {
+      const next = chain.then(() => fn(...a));
+      chain = next.catch(() => undefined);
+      return next;
+    };
+  store.openCase = serial(store.openCase.bind(store));
+  store.attachAlerts = serial(store.attachAlerts.bind(store));
+  store.applyCommand = serial(store.applyCommand.bind(store));
+  return store;
+}
+

@@ -45,7 +45,8 @@ describe('crowdstrike falcon', () => {
     expect(recognize({ metadata: { eventType: 'AuthActivityAuditEvent' }, event: {} })).toBeUndefined();
     expect(normalizeRecord({ ...records[0], event: 'x' })).toEqual({ ok: false, reason: 'no recognizable source' });
     const ev = records[0].event as Record<string, unknown>;
-    expect(normalizeRecord({ ...records[0], event: { ...ev, Severity: 'high' } })).toMatchObject({ ok: false, source: 'crowdstrike.falcon', reason: 'event.Severity: expected a number, got string' });
+    expect(normalizeRecord({ ...records[0], event: { ...ev, Severity: 'high' } })).toMatchObject({ ok: false, source: 'crowdstrike.falcon', reason: 'event.Severity: expected an integer, got string' });
+    expect(normalizeRecord({ ...records[0], event: { ...ev, Severity: 2.5 } })).toMatchObject({ ok: false, reason: 'event.Severity: expected an integer, got 2.5' });
     expect(normalizeRecord({ metadata: { eventType: 'DetectionSummaryEvent' }, event: { DetectId: 'x' } })).toMatchObject({ ok: false, reason: 'metadata.eventCreationTime: missing required field' });
   });
 });

@@ -37,15 +37,16 @@ describe('windows', () => {
 
   test('Sigma logsource per Sysmon EventID and Security 4688', () => {
     const cats = events.map((e) => [e.raw.EventID, e.logsource]);
+    const sysmon = (category: string) => ({ product: 'windows', service: 'sysmon', category });
     expect(cats).toEqual([
-      [1, { product: 'windows', category: 'process_creation' }],
-      [3, { product: 'windows', category: 'network_connection' }],
-      [7, { product: 'windows', category: 'image_load' }],
-      [11, { product: 'windows', category: 'file_event' }],
-      [12, { product: 'windows', category: 'registry_add' }],
-      [13, { product: 'windows', category: 'registry_set' }],
-      [22, { product: 'windows', category: 'dns_query' }],
-      [4688, { product: 'windows', category: 'process_creation' }],
+      [1, sysmon('process_creation')],
+      [3, sysmon('network_connection')],
+      [7, sysmon('image_load')],
+      [11, sysmon('file_event')],
+      [12, sysmon('registry_add')],
+      [13, sysmon('registry_set')],
+      [22, sysmon('dns_query')],
+      [4688, { product: 'windows', service: 'security', category: 'process_creation' }],
       [4624, { product: 'windows', service: 'security' }],
       [4625, { product: 'windows', service: 'security' }],
       [4720, { product: 'windows', service: 'security' }],
@@ -112,7 +113,7 @@ describe('windows', () => {
     expectValid(xe);
     const [ps, svc] = xe;
     expect(ps.raw).toMatchObject({ EventID: 4104, ScriptBlockText: expect.stringContaining('DownloadString'), Path: null, Provider_Name: 'Microsoft-Windows-PowerShell', Execution_ProcessID: '7344' });
-    expect(ps.logsource).toEqual({ product: 'windows', category: 'ps_script' });
+    expect(ps.logsource).toEqual({ product: 'windows', service: 'powershell', category: 'ps_script' });
     expect(svc.raw).toMatchObject({ EventID: 7045, ServiceName: 'PSEXESVC', ImagePath: '%SystemRoot%\\PSEXESVC.exe', Channel: 'System' });
     expect(svc.logsource).toEqual({ product: 'windows', service: 'system' });
     expect(svc.ocsf).toMatchObject({ class_uid: 0, type_uid: 99, metadata: { product: { feature: { name: 'Service Control Manager' } } } });
