@@ -36,6 +36,9 @@ export interface RunSummary {
   deadLettered: number;
 }
 
+/** moto's default account id; the local provider "account" for commands. */
+export const LOCAL_PROVIDER_ACCOUNT = '123456789012';
+
 /** The real Lambda entry points, loaded after the environment they read at cold start is set. */
 const ENTRY_POINTS: Record<StageId, () => StageHandler> = {
   normalize: () => require('../functions/normalize/index').handler,
@@ -43,7 +46,32 @@ const ENTRY_POINTS: Record<StageId, () => StageHandler> = {
   cases: () => require('../functions/cases/index').handler,
   escalate: () => require('../functions/escalate/index').handler,
   notify: () => require('../functions/notify/index').handler,
+  commands: () => require('../functions/commands/index').handler,
 };
+
+/**
+ * moto delivers EventBridge events to SQS without the envelope's `account`,
+ * which EventBridge always sets (and the commands stage relies on). Fill it
+ * in as EventBridge would: the account of the bus, moto's default.
+ */
+function withEnvelopeAccount(handler: StageHandler): StageHandler {
+  return (event, context) =>
+    handler(
+      {
+        Records: event.Records.map((r) => {
+          if (!r.body.includes('"detail-type"') || r.body.includes('"account"')) return r;
+          try {
+            const body = JSON.parse(r.body) as Record<string, unknown>;
+            if (typeof body['detail-type'] !== 'string' || 'account' in body) return r;
+            return { ...r, body: JSON.stringify({ ...body, account: LOCAL_PROVIDER_ACCOUNT }) };
+          } catch {
+            return r;
+          }
+        }),
+      },
+      context,
+    );
+}
 
 /**
  * The pipeline on moto: resources from the catalogue, each stage's real
@@ -93,12 +121,14 @@ export class LocalRuntime {
       [Env.webhookSecretId]: resources.webhookSecretId,
       [Env.caseLinkBase]: `${apiUrl}/cases`,
       [Env.reopenWindowHours]: '72',
+      // moto's default account stands in for the provider's: locally both sides share one account.
+      [Env.providerAccountId]: LOCAL_PROVIDER_ACCOUNT,
     });
 
     const runtime = new LocalRuntime(clients, resources, sink, artifact.digest, api);
     for (const stage of STAGE_IDS) {
       const real = ENTRY_POINTS[stage]();
-      const observed = runtime.observe(stage, real);
+      const observed = runtime.observe(stage, withEnvelopeAccount(real));
       const handler = options.wrapHandler ? options.wrapHandler(stage, observed) : observed;
       const arn = `arn:aws:sqs:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:${resources.prefix}-${stage}`;
       runtime.pollers[stage] = new QueuePoller({
@@ -142,6 +172,11 @@ export class LocalRuntime {
       const res = await this.clients.eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
       if (res.FailedEntryCount) throw new Error(`PutEvents refused ${res.FailedEntryCount} entries`);
     }
+  }
+
+  /** Puts events on a named bus (the MDR bus, for provider commands). */
+  async putEventsOn(busName: string, entries: PutEventsRequestEntry[]): Promise<void> {
+    await this.putEvents(entries.map((e) => ({ ...e, EventBusName: busName })));
   }
 
   /** Sends one raw body straight to a stage's queue (the SQS-direct ingest path). */

@@ -6,7 +6,7 @@
  * Pure data and pure functions: no AWS or CDK imports.
  */
 
-export type StageId = 'normalize' | 'detect' | 'cases' | 'escalate' | 'notify';
+export type StageId = 'normalize' | 'detect' | 'cases' | 'escalate' | 'notify' | 'commands';
 
 /** EventBridge `source` values the pipeline emits. */
 export const EventSources = {
@@ -30,6 +30,16 @@ export const DetailTypes = {
   escalationExhausted: 'EscalationExhausted',
   notificationFailed: 'NotificationFailed',
 } as const;
+
+/** Commands the MDR provider sends to a customer's bus (source `mdr.provider`). */
+export const ProviderCommandTypes = {
+  acknowledge: 'AcknowledgeCase',
+  resolve: 'ResolveCase',
+  note: 'AddNote',
+  assign: 'AssignCase',
+} as const;
+
+export const PROVIDER_COMMAND_TYPES: readonly string[] = Object.values(ProviderCommandTypes);
 
 export const CASE_EVENT_TYPES: readonly string[] = [
   DetailTypes.caseOpened,
@@ -119,6 +129,16 @@ export const STAGES: Readonly<Record<StageId, StageSpec>> = {
     maxBatchingWindowSeconds: 0,
     maxReceiveCount: 8,
   },
+  commands: {
+    id: 'commands',
+    description: 'Applies provider commands (acknowledge, resolve, note, assign) to cases',
+    entry: 'functions/commands/index.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+  },
 };
 
 export const STAGE_IDS = Object.keys(STAGES) as StageId[];
@@ -148,6 +168,7 @@ export const Env = {
   webhookSecretId: 'MDR_WEBHOOK_SECRET_ID',
   caseLinkBase: 'MDR_CASE_LINK_BASE',
   reopenWindowHours: 'MDR_REOPEN_WINDOW_HOURS',
+  providerAccountId: 'MDR_PROVIDER_ACCOUNT_ID',
   childRetentionDays: 'MDR_CHILD_RETENTION_DAYS',
 } as const;
 
@@ -195,7 +216,12 @@ export function providerBusName(prefix = 'mdr-provider'): string {
   return `${prefix}-bus`;
 }
 
-export type RouteId = 'cloudtrail-to-normalize' | 'findings-to-cases' | 'case-events-to-escalate' | 'case-events-to-provider';
+export type RouteId =
+  | 'cloudtrail-to-normalize'
+  | 'findings-to-cases'
+  | 'case-events-to-escalate'
+  | 'case-events-to-provider'
+  | 'provider-commands';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -232,6 +258,13 @@ export const ROUTES: readonly RouteSpec[] = [
       'detail-type': [DetailTypes.caseOpened, DetailTypes.caseAcknowledged, DetailTypes.caseResolved],
     },
     target: { kind: 'stage', stage: 'escalate' },
+  },
+  {
+    id: 'provider-commands',
+    description: 'Commands from the MDR provider account; deployments add `account: [provider]` to the pattern',
+    bus: 'mdr',
+    pattern: { source: [EventSources.provider], 'detail-type': [...PROVIDER_COMMAND_TYPES] },
+    target: { kind: 'stage', stage: 'commands' },
   },
   {
     id: 'case-events-to-provider',
