@@ -10,6 +10,7 @@ import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
 import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
 import { DEFAULT_ESCALATION, type EscalationConfig } from '../shared/escalation/policy';
 import type { ChannelsConfig } from '../shared/notify/channels';
+import { LocalAckApi } from './ack-server';
 import { LocalHttpApi, type ApiHandler } from './api-server';
 import { QueuePoller, type StageHandler } from './poller';
 import { localClients, provision, type LocalClients, type LocalResources } from './provision';
@@ -83,6 +84,8 @@ export class LocalRuntime {
   readonly pollers = {} as Record<StageId, QueuePoller>;
   private readonly seenEvents = new Map<string, number>();
   private readonly seenFindings = new Set<string>();
+  /** The acknowledgement API (signed links, Slack actions, PagerDuty webhooks) on loopback. */
+  ackApi!: LocalAckApi;
 
   private constructor(
     readonly clients: LocalClients,
@@ -106,6 +109,7 @@ export class LocalRuntime {
     // The API module reads its environment when first required, at the first request.
     const api = new LocalHttpApi((event, context) => (require('../functions/case-api/index').handler as ApiHandler)(event, context));
     const apiUrl = await api.start();
+    const ackApi = await LocalAckApi.start(clients.secrets, resources.prefix);
 
     const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 } };
     Object.assign(process.env, {
@@ -113,6 +117,7 @@ export class LocalRuntime {
       [Env.busName]: resources.busName,
       [Env.detectQueueUrl]: resources.queueUrls.detect,
       [Env.notifyQueueUrl]: resources.queueUrls.notify,
+      [Env.escalateQueueUrl]: resources.queueUrls.escalate,
       [Env.quarantineQueueUrl]: resources.quarantineQueueUrl,
       [Env.tableName]: resources.tableName,
       [Env.rulesArtifact]: artifactPath,
@@ -126,6 +131,7 @@ export class LocalRuntime {
     });
 
     const runtime = new LocalRuntime(clients, resources, sink, artifact.digest, api);
+    runtime.ackApi = ackApi;
     for (const stage of STAGE_IDS) {
       const real = ENTRY_POINTS[stage]();
       const observed = runtime.observe(stage, withEnvelopeAccount(real));
@@ -162,8 +168,31 @@ export class LocalRuntime {
     };
   }
 
-  startPolling(): void {
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
+
+  /**
+   * Sweeps due escalation timers through the sweeper's real handler (AWS runs
+   * it every minute on a schedule; moto's Scheduler never fires).
+   */
+  async sweep(): Promise<number> {
+    const sweeper = require('../functions/sweeper/index').handler as (e: unknown, c: unknown) => Promise<{ swept: number }>;
+    return (await sweeper({}, {})).swept;
+  }
+
+  startPolling(sweepEveryMs = 1000): void {
     for (const p of Object.values(this.pollers)) p.start();
+    this.sweeping = true;
+    const tick = () => {
+      if (!this.sweeping) return;
+      this.sweepTimer = setTimeout(() => void this.sweep().catch(() => undefined).finally(tick), sweepEveryMs);
+    };
+    tick();
+  }
+
+  /** A signed, single-use ack link for a notification, issued with the local link secret. */
+  ackLink(caseId: string, notificationId: string, options: { expiresAt?: Date; target?: string } = {}): string {
+    return this.ackApi.link(caseId, notificationId, options);
   }
 
   /** Puts events on the default bus, as AWS services do; EventBridge rules route them on. */
@@ -236,8 +265,11 @@ export class LocalRuntime {
   }
 
   async stop(): Promise<void> {
+    this.sweeping = false;
+    clearTimeout(this.sweepTimer);
     await Promise.all(Object.values(this.pollers).map((p) => p.stop()));
     await this.sink.stop();
     await this.api.stop();
+    await this.ackApi?.stop();
   }
 }

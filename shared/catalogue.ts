@@ -148,6 +148,10 @@ export function visibilityTimeoutSeconds(stage: StageSpec): number {
   return stage.timeoutSeconds * 6;
 }
 
+/** How often due escalation timers are swept (an EventBridge schedule in AWS). */
+export const SWEEP_SCHEDULE = 'rate(1 minute)';
+export const SWEEPER_ENTRY = 'functions/sweeper/index.ts';
+
 /** Messages stay 14 days (the SQS maximum) in dead-letter and quarantine queues. */
 export const DLQ_RETENTION_DAYS = 14;
 export const LOG_RETENTION_DAYS = 90;
@@ -158,6 +162,7 @@ export const Env = {
   busName: 'MDR_BUS_NAME',
   detectQueueUrl: 'MDR_DETECT_QUEUE_URL',
   notifyQueueUrl: 'MDR_NOTIFY_QUEUE_URL',
+  escalateQueueUrl: 'MDR_ESCALATE_QUEUE_URL',
   quarantineQueueUrl: 'MDR_QUARANTINE_QUEUE_URL',
   tableName: 'MDR_CASES_TABLE',
   rulesArtifact: 'MDR_RULES_ARTIFACT',
@@ -170,6 +175,10 @@ export const Env = {
   reopenWindowHours: 'MDR_REOPEN_WINDOW_HOURS',
   providerAccountId: 'MDR_PROVIDER_ACCOUNT_ID',
   childRetentionDays: 'MDR_CHILD_RETENTION_DAYS',
+  /** Secrets Manager ids of the acknowledgement API's secrets (ack link signing, Slack signing, PagerDuty v3 webhook). */
+  ackLinkSecretId: 'MDR_ACK_LINK_SECRET_ID',
+  slackSigningSecretId: 'MDR_SLACK_SIGNING_SECRET_ID',
+  pagerDutyWebhookSecretId: 'MDR_PAGERDUTY_WEBHOOK_SECRET_ID',
 } as const;
 
 /** Single-table key schema of the cases table. */
@@ -255,7 +264,14 @@ export const ROUTES: readonly RouteSpec[] = [
     bus: 'mdr',
     pattern: {
       source: [EventSources.cases],
-      'detail-type': [DetailTypes.caseOpened, DetailTypes.caseAcknowledged, DetailTypes.caseResolved],
+      'detail-type': [
+        DetailTypes.caseOpened,
+        DetailTypes.caseAcknowledged,
+        DetailTypes.caseUpdated,
+        DetailTypes.caseResolved,
+        DetailTypes.caseClosed,
+        DetailTypes.caseMerged,
+      ],
     },
     target: { kind: 'stage', stage: 'escalate' },
   },

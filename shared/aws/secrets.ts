@@ -2,6 +2,19 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 
 const CACHE_MS = 5 * 60_000;
 
+/** Reads a secret's string (channel tokens, routing keys), cached for five minutes. */
+export function secretStringReader(client: SecretsManagerClient, now = () => Date.now()) {
+  const cache = new Map<string, { at: number; value: string }>();
+  return async (secretId: string): Promise<string> => {
+    const hit = cache.get(secretId);
+    if (hit && now() - hit.at < CACHE_MS) return hit.value;
+    const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (!res.SecretString) throw new Error(`secret ${secretId} has no string value`);
+    cache.set(secretId, { at: now(), value: res.SecretString });
+    return res.SecretString;
+  };
+}
+
 /**
  * Reads signing secrets from Secrets Manager, cached for five minutes so a
  * rotation is picked up without a redeploy. The value is either a plain

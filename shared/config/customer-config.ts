@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../contracts/severity';
-import { DEFAULT_ESCALATION, type EscalationConfig } from '../escalation/policy';
+import { DEFAULT_ESCALATION, MAX_REPEAT, type EscalationConfig } from '../escalation/policy';
+import { validateQuietHours, type QuietHours } from '../escalation/quiet-hours';
 import { SUPPORTED_CHANNEL_KINDS, type ChannelsConfig } from '../notify/channels';
 
 /**
@@ -253,6 +254,21 @@ function parseEscalation(v: unknown, channels: ChannelsConfig): EscalationConfig
         throw new ConfigError(`${path}.targets`, 'must be a list of strings');
       }
     });
+    if (p.repeat !== undefined && (typeof p.repeat !== 'number' || !Number.isInteger(p.repeat) || p.repeat < 0 || p.repeat > MAX_REPEAT)) {
+      throw new ConfigError(`escalation.policies[${i}].repeat`, `must be an integer from 0 to ${MAX_REPEAT}`);
+    }
+    if (p.reminderSeconds !== undefined && (typeof p.reminderSeconds !== 'number' || p.reminderSeconds < 60)) {
+      throw new ConfigError(`escalation.policies[${i}].reminderSeconds`, 'must be a number of seconds >= 60');
+    }
+    if (p.quietHours !== undefined) {
+      const q = p.quietHours as QuietHours;
+      try {
+        validateQuietHours(q);
+        if (!Array.isArray(q.overrideSeverities)) throw new Error('overrideSeverities must be a list');
+      } catch (e) {
+        throw new ConfigError(`escalation.policies[${i}].quietHours`, (e as Error).message);
+      }
+    }
     names.add(p.name);
   });
   esc.routes.forEach((r: unknown, i) => {

@@ -1,4 +1,5 @@
 import type { Severity } from '../contracts/severity';
+import type { QuietHours } from './quiet-hours';
 
 /** Channel kinds the notify stage can deliver to. */
 export type ChannelKind = 'webhook' | 'pagerduty' | 'slack' | 'teams' | 'email' | 'sms';
@@ -15,7 +16,14 @@ export interface EscalationTier {
 export interface EscalationPolicy {
   readonly name: string;
   readonly tiers: readonly EscalationTier[];
+  /** Times the whole ladder runs again when nobody acknowledges (capped at MAX_REPEAT). */
+  readonly repeat?: number;
+  /** A reminder to the first tier this long after acknowledgement while the case stays unresolved. */
+  readonly reminderSeconds?: number;
+  readonly quietHours?: QuietHours;
 }
+
+export const MAX_REPEAT = 5;
 
 /** First matching route wins; a route with no conditions matches everything. */
 export interface EscalationRoute {

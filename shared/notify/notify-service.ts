@@ -1,27 +1,37 @@
 import type { CaseStore } from '../cases/store';
 import type { NotificationRequest } from '../contracts/notification';
 import type { ChannelsConfig } from './channels';
-import { post, type DeliveryOutcome } from './http';
+import { deliverVia, type DeliveryContext, type DeliveryOutcome } from './channels/index';
 import type { NotificationLedger } from './ledger';
-import { webhookRequest } from './webhook';
 
 export interface NotifyContext {
   ledger: NotificationLedger;
   cases: Pick<CaseStore, 'getCase'>;
   channels: ChannelsConfig;
-  secrets: (channel: string) => Promise<readonly string[]>;
+  /** Secrets, SDK clients and clock the channel drivers use. */
+  delivery: DeliveryContext;
   caseLinkBase: string;
+  /** The signed acknowledgement link of a notification, when ack links are configured. */
+  ackUrl?: (n: NotificationRequest) => string | undefined;
   now: () => Date;
   /** How long a claimed delivery is held before another attempt may take over: the function timeout. */
   leaseSeconds: number;
 }
 
-export type NotifyResult = { kind: 'sent' | 'duplicate' | 'skipped' } | DeliveryOutcome;
+export type NotifyResult = { kind: 'sent' | 'duplicate' | 'skipped'; reason?: string } | DeliveryOutcome;
+
+/** Page only while nobody has taken the case; reminders only while it is still open. */
+function stillWanted(n: NotificationRequest, status: string | undefined): boolean {
+  if (status === undefined) return true;
+  if (n.reason === 'reminder') return status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
+  return status === 'NEW';
+}
 
 /**
- * Delivers one notification at most once per id (as far as HTTP allows: a
- * crash after the receiver answered repeats it with the same delivery id).
- * Re-reads the case first: an acknowledged or resolved case is not paged.
+ * Delivers one notification at most once per id (as far as the channel
+ * allows: a crash after the receiver answered repeats it with the same
+ * delivery id). Re-reads the case first: title and severity are current, and
+ * a case acknowledged or resolved meanwhile is not paged.
  */
 export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promise<NotifyResult> {
   const channel = ctx.channels[n.channel];
@@ -31,20 +41,25 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
     return { kind: 'rejected', status: 0, reason: `unknown channel "${n.channel}"` };
   }
   const current = await ctx.cases.getCase(n.caseId);
-  if (current && current.status !== 'NEW') return { kind: 'skipped' };
+  if (!stillWanted(n, current?.status)) return { kind: 'skipped', reason: `case is ${current?.status}` };
   const claim = await ctx.ledger.claim(n.notificationId, n.caseId, ctx.now(), ctx.leaseSeconds);
   if (claim === 'already-sent') return { kind: 'duplicate' };
   if (claim === 'in-progress') return { kind: 'retry', reason: 'another delivery of this notification is in progress' };
-  const request = {
-    ...n,
-    title: current?.title ?? n.title,
-    severity: current?.severity ?? n.severity,
-  };
-  const outcome = await post(webhookRequest(request, channel, await ctx.secrets(n.channel), ctx.caseLinkBase, Math.floor(ctx.now().getTime() / 1000)));
+  const outcome = await deliverVia(
+    channel,
+    {
+      notification: n,
+      current: current && { title: current.title, severity: current.severity, status: current.status, tags: current.tags, entities: current.entities },
+      caseLinkBase: ctx.caseLinkBase,
+      ackUrl: ctx.ackUrl?.(n),
+    },
+    ctx.delivery,
+  );
+  const done = ctx.now().toISOString();
   if (outcome.kind === 'sent') {
-    await ctx.ledger.markSent(n.notificationId, n.caseId, ctx.now().toISOString(), { channel: n.channel, status: outcome.status });
+    await ctx.ledger.markSent(n.notificationId, n.caseId, done, { channel: n.channel, target: n.target, tier: n.tier, status: outcome.status });
   } else if (outcome.kind === 'rejected') {
-    await ctx.ledger.markRejected(n.notificationId, n.caseId, ctx.now().toISOString(), outcome.reason);
+    await ctx.ledger.markRejected(n.notificationId, n.caseId, done, outcome.reason);
   } else {
     await ctx.ledger.release(n.notificationId, n.caseId, outcome.reason);
   }

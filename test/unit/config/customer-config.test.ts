@@ -44,3 +44,25 @@ describe('customer configuration', () => {
     expect(() => parseCustomerConfig({ ...valid, channels: { webhook: { kind: 'webhook', url: 'http://127.0.0.1:8080/h' } } })).not.toThrow();
   });
 });
+
+describe('escalation policy options', () => {
+  const withPolicy = (extra: Record<string, unknown>) => ({
+    ...valid,
+    escalation: { routes: [{ policy: 'p' }], policies: [{ name: 'p', tiers: [{ delaySeconds: 0, channels: ['webhook'], targets: ['a'] }], ...extra }] },
+  });
+
+  it('accepts repeat, reminders and quiet hours', () => {
+    expect(() =>
+      parseCustomerConfig(withPolicy({ repeat: 2, reminderSeconds: 1800, quietHours: { timeZone: 'Europe/Berlin', start: '22:00', end: '07:00', overrideSeverities: ['critical'] } })),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [{ repeat: 9 }, 'escalation.policies[0].repeat'],
+    [{ reminderSeconds: 5 }, 'escalation.policies[0].reminderSeconds'],
+    [{ quietHours: { timeZone: 'Mars/Olympus', start: '22:00', end: '07:00', overrideSeverities: [] } }, 'escalation.policies[0].quietHours'],
+    [{ quietHours: { timeZone: 'UTC', start: '25:00', end: '07:00', overrideSeverities: [] } }, 'escalation.policies[0].quietHours'],
+  ])('names the bad option (%#)', (extra, field) => {
+    expect(errorOf(withPolicy(extra)).field).toBe(field);
+  });
+});
