@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerCases } from './commands/cases';
 import { registerDetect } from './commands/detect';
 import { registerNormalize } from './commands/normalize';
 import { registerRules } from './commands/rules';
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerNormalize(program);
   registerRules(program);
+  registerCases(program);
   return program;
 }
 
