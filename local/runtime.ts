@@ -128,6 +128,7 @@ export class LocalRuntime {
       [Env.reopenWindowHours]: '72',
       // moto's default account stands in for the provider's: locally both sides share one account.
       [Env.providerAccountId]: LOCAL_PROVIDER_ACCOUNT,
+      [Env.ackApiUrl]: ackApi.url,
     });
 
     const runtime = new LocalRuntime(clients, resources, sink, artifact.digest, api);

@@ -43,6 +43,17 @@ export async function replaySamples(runtime: LocalRuntime, dir = samplesDir()): 
   return { events: cloudtrail.length, bad: badFiles.length };
 }
 
+/** Shows the on-call path: the first page's ack link, opened (GET changes nothing) and confirmed (POST). */
+async function demonstrateAckLink(runtime: LocalRuntime): Promise<void> {
+  const first = runtime.sink.deliveries.find((d) => typeof (d.body.case as { ackUrl?: string }).ackUrl === 'string');
+  if (!first) return;
+  const c = first.body.case as { id: string; ackUrl: string };
+  const page = await fetch(c.ackUrl);
+  const confirm = await fetch(c.ackUrl, { method: 'POST', redirect: 'manual' });
+  const after = (await (await fetch(`${runtime.api.url}/cases/${c.id}`)).json()) as { case?: { status: string } };
+  console.log(`ack link for ${c.id}: GET ${page.status} (confirm page), POST ${confirm.status} → case ${after.case?.status ?? 'unknown'}`);
+}
+
 async function main(): Promise<void> {
   const once = process.argv.includes('--once');
   let moto;
@@ -72,6 +83,7 @@ async function main(): Promise<void> {
     const c = d.body.case as { severity: string; title: string; id: string };
     console.log(`notification ${d.deliveryId.slice(0, 12)}: [${c.severity}] ${c.title} (${c.id})`);
   }
+  await demonstrateAckLink(runtime);
   console.log(
     `events in: ${summary.events}, findings: ${summary.findings}, cases opened: ${summary.cases}, notifications sent: ${summary.notifications}, quarantined: ${summary.quarantined}, dead-lettered: ${summary.deadLettered}`,
   );

@@ -143,6 +143,33 @@ export const STAGES: Readonly<Record<StageId, StageSpec>> = {
 
 export const STAGE_IDS = Object.keys(STAGES) as StageId[];
 
+/** A function that is not fed by a queue: its code entry and sizing. */
+export interface FunctionSpec {
+  readonly id: string;
+  readonly description: string;
+  /** Function code entry, relative to the repository root. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+/** The case API function behind the HTTP API (IAM-authorised; API Gateway waits at most 30 s). */
+export const CASE_API: FunctionSpec = {
+  id: 'case-api',
+  description: 'Case API: list, get, lifecycle actions and metrics, attributed to the IAM caller',
+  entry: 'functions/case-api/index.ts',
+  timeoutSeconds: 15,
+  memoryMb: 512,
+};
+
+/** Routes of the case API (HTTP API route keys); every one is IAM-authorised. */
+export const CASE_API_ROUTES: readonly { readonly method: 'GET' | 'POST'; readonly path: string }[] = [
+  { method: 'GET', path: '/cases' },
+  { method: 'GET', path: '/cases/{id}' },
+  { method: 'POST', path: '/cases/{id}/{action}' },
+  { method: 'GET', path: '/metrics' },
+];
+
 /** AWS requires the queue's visibility timeout to cover retries; 6x the function timeout as AWS advises. */
 export function visibilityTimeoutSeconds(stage: StageSpec): number {
   return stage.timeoutSeconds * 6;
@@ -163,6 +190,8 @@ export const Env = {
   detectQueueUrl: 'MDR_DETECT_QUEUE_URL',
   notifyQueueUrl: 'MDR_NOTIFY_QUEUE_URL',
   escalateQueueUrl: 'MDR_ESCALATE_QUEUE_URL',
+  /** Base URL of the public ack API; with MDR_ACK_LINK_SECRET_ID, notifications carry signed ack links. */
+  ackApiUrl: 'MDR_ACK_API_URL',
   quarantineQueueUrl: 'MDR_QUARANTINE_QUEUE_URL',
   tableName: 'MDR_CASES_TABLE',
   rulesArtifact: 'MDR_RULES_ARTIFACT',
@@ -241,6 +270,12 @@ export interface RouteSpec {
   readonly bus: 'default' | 'mdr';
   readonly pattern: EventPattern;
   readonly target: { kind: 'stage'; stage: StageId } | { kind: 'provider-bus' };
+  /**
+   * `provider`: the route exists only in a deployment linked to a provider,
+   * and the deployment adds `account: [<provider account>]` to the pattern
+   * (the envelope account is set by EventBridge, never by the sender).
+   */
+  readonly sender?: 'provider';
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -281,6 +316,7 @@ export const ROUTES: readonly RouteSpec[] = [
     bus: 'mdr',
     pattern: { source: [EventSources.provider], 'detail-type': [...PROVIDER_COMMAND_TYPES] },
     target: { kind: 'stage', stage: 'commands' },
+    sender: 'provider',
   },
   {
     id: 'case-events-to-provider',

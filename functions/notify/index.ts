@@ -9,6 +9,7 @@ import { DynamoNotificationLedger } from '../../shared/aws/dynamo-notification-l
 import { secretReader, secretStringReader } from '../../shared/aws/secrets';
 import { Env, STAGES } from '../../shared/catalogue';
 import { jsonEnv, requireEnv } from '../../shared/config/env';
+import { ackLinkUrl, DEFAULT_ACK_LINK_TTL_MS, issueAckToken } from '../../shared/ack/link-token';
 import type { ChannelsConfig } from '../../shared/notify/channels';
 import { sqsStage } from '../sqs-stage';
 import { createNotifyHandler } from './handler';
@@ -17,6 +18,8 @@ const env = requireEnv([Env.tableName, Env.busName, Env.notifyQueueUrl, Env.quar
 const dynamo = new DynamoDBClient({});
 const secretsClient = new SecretsManagerClient({});
 const signingSecrets = secretReader(secretsClient);
+const ackApiUrl = process.env[Env.ackApiUrl];
+const ackSecretId = process.env[Env.ackLinkSecretId];
 
 export const handler = sqsStage(
   createNotifyHandler({
@@ -36,6 +39,15 @@ export const handler = sqsStage(
       sns: new SNSClient({ maxAttempts: 1 }),
     },
     caseLinkBase: env[Env.caseLinkBase],
+    // Signed, expiring, single-use links to the ack API, when it is deployed.
+    ackUrl:
+      ackApiUrl && ackSecretId
+        ? async (n) => {
+            const [secret] = await signingSecrets(ackSecretId);
+            const token = issueAckToken({ caseId: n.caseId, notificationId: n.notificationId, expiresAt: Date.now() + DEFAULT_ACK_LINK_TTL_MS, target: n.target }, secret);
+            return ackLinkUrl(ackApiUrl, token);
+          }
+        : undefined,
     now: () => new Date(),
     leaseSeconds: STAGES.notify.timeoutSeconds,
   }),

@@ -12,7 +12,7 @@ export interface NotifyContext {
   delivery: DeliveryContext;
   caseLinkBase: string;
   /** The signed acknowledgement link of a notification, when ack links are configured. */
-  ackUrl?: (n: NotificationRequest) => string | undefined;
+  ackUrl?: (n: NotificationRequest) => Promise<string | undefined>;
   now: () => Date;
   /** How long a claimed delivery is held before another attempt may take over: the function timeout. */
   leaseSeconds: number;
@@ -51,7 +51,8 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
       notification: n,
       current: current && { title: current.title, severity: current.severity, status: current.status, tags: current.tags, entities: current.entities },
       caseLinkBase: ctx.caseLinkBase,
-      ackUrl: ctx.ackUrl?.(n),
+      // Reminders go to people who already acknowledged: no ack link.
+      ackUrl: n.reason === 'reminder' ? undefined : await ctx.ackUrl?.(n),
     },
     ctx.delivery,
   );
