@@ -4,9 +4,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
-import { publishEvents } from '../../shared/aws/event-publisher';
+import { caseEventPublisher } from '../../shared/aws/event-publisher';
 import { secretReader } from '../../shared/aws/secrets';
-import { Env, EventSources } from '../../shared/catalogue';
+import { Env } from '../../shared/catalogue';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { createAckApiHandler } from './handler';
 import { DynamoUsedLinks } from './used-links';
@@ -38,14 +38,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
   createAckApiHandler({
     store: new DynamoCaseStore(dynamo, env[Env.tableName], { childRetentionDays: intEnv(Env.childRetentionDays, 365) }),
     usedLinks: new DynamoUsedLinks(dynamo, env[Env.tableName]),
-    publish: async (events) =>
-      (
-        await publishEvents(
-          eventBridge,
-          env[Env.busName],
-          events.map((e) => ({ source: EventSources.cases, detailType: e.detailType, detail: e.detail, key: e.detail.eventId })),
-        )
-      ).size === 0,
+    publish: caseEventPublisher(eventBridge, env[Env.busName]),
     tenantId: env[Env.tenantId],
     settings: { reopenWindowMs: intEnv(Env.reopenWindowHours, 72) * 3_600_000 },
     linkSecrets: secrets(Env.ackLinkSecretId),

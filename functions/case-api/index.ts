@@ -3,8 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
-import { publishEvents } from '../../shared/aws/event-publisher';
-import { Env, EventSources } from '../../shared/catalogue';
+import { caseEventPublisher } from '../../shared/aws/event-publisher';
+import { Env } from '../../shared/catalogue';
 import { intEnv, requireEnv } from '../../shared/config/env';
 import { createCaseApiHandler } from './handler';
 
@@ -14,14 +14,7 @@ const eventBridge = new EventBridgeClient({});
 export const handler = middy<APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2>().handler(
   createCaseApiHandler({
     store: new DynamoCaseStore(new DynamoDBClient({}), env[Env.tableName], { childRetentionDays: intEnv(Env.childRetentionDays, 365) }),
-    publish: async (events) =>
-      (
-        await publishEvents(
-          eventBridge,
-          env[Env.busName],
-          events.map((e) => ({ source: EventSources.cases, detailType: e.detailType, detail: e.detail, key: e.detail.eventId })),
-        )
-      ).size === 0,
+    publish: caseEventPublisher(eventBridge, env[Env.busName]),
     tenantId: env[Env.tenantId],
     settings: { reopenWindowMs: intEnv(Env.reopenWindowHours, 72) * 3_600_000 },
   }),

@@ -1,4 +1,5 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventSources } from '../catalogue';
 
 /** PutEvents takes at most 10 entries per call; entries may fail one by one. */
 const MAX_ENTRIES = 10;
@@ -39,4 +40,13 @@ export async function publishEvents(eb: EventBridgeClient, busName: string, even
     for (const e of pending) failed.add(e.key);
   }
   return failed;
+}
+
+/**
+ * Publishes case events (source `mdr.cases`) for request/response callers
+ * (case API, ack API): true when every event went out.
+ */
+export function caseEventPublisher(eb: EventBridgeClient, busName: string) {
+  return async (events: readonly { detailType: string; detail: { eventId: string } }[]): Promise<boolean> =>
+    (await publishEvents(eb, busName, events.map((e) => ({ source: EventSources.cases, detailType: e.detailType, detail: e.detail, key: e.detail.eventId })))).size === 0;
 }
