@@ -6,7 +6,11 @@ import { applyNagChecks } from '../nag';
 import { CustomerStack } from '../stacks/customer-stack';
 import { ProviderStack } from '../stacks/provider-stack';
 
-/** Context keys: `-c config=PATH[,PATH...]` and `-c providerConfig=PATH` (defaults in cdk.json). */
+/**
+ * Context keys: `-c config=PATH[,PATH...]` and `-c providerConfig=PATH` (defaults in cdk.json).
+ * An empty value leaves that side out: `-c providerConfig=` synthesizes customers only,
+ * `-c config=` the provider stack only.
+ */
 export const CONTEXT_CONFIG = 'config';
 export const CONTEXT_PROVIDER_CONFIG = 'providerConfig';
 
@@ -43,8 +47,11 @@ export function addMdrStacksFromContext(app: App): MdrStacks {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  if (configPaths.length === 0) throw new Error(`no customer config: pass -c ${CONTEXT_CONFIG}=path/to/customer.json`);
-  const providerPath = app.node.tryGetContext(CONTEXT_PROVIDER_CONFIG) as string | undefined;
+  const providerPath = String(app.node.tryGetContext(CONTEXT_PROVIDER_CONFIG) ?? '').trim() || undefined;
+  // A provider deploys its stack alone with `-c config= -c providerConfig=...`.
+  if (configPaths.length === 0 && !providerPath) {
+    throw new Error(`no customer config: pass -c ${CONTEXT_CONFIG}=path/to/customer.json (or -c ${CONTEXT_PROVIDER_CONFIG}=path for the provider stack alone)`);
+  }
   return addMdrStacks(
     app,
     configPaths.map((p) => loadCustomerConfig(p)),

@@ -90,9 +90,11 @@ export class EncryptedQueueTarget implements events.IRuleTarget {
 /**
  * The EventBridge rules of the pipeline, built from the catalogue ROUTES:
  * default-bus and MDR-bus routes deliver to stage queues (retried for a day,
- * then kept in one target dead-letter queue that alarms); the provider route
- * forwards curated case events to the provider's bus through a role that
- * may put events on that one bus and nothing else.
+ * then kept in one target dead-letter queue that alarms); provider
+ * commands are routed only in a linked deployment and only when the envelope
+ * `account` is the provider's; the provider route forwards curated case
+ * events to the provider's bus through a role that may put events on that
+ * one bus and nothing else.
  */
 export class PipelineRoutes extends Construct {
   readonly rules: Partial<Record<RouteId, events.Rule>> = {};
@@ -139,13 +141,16 @@ export class PipelineRoutes extends Construct {
     }
 
     for (const route of props.routes ?? ROUTES) {
+      // Provider commands exist only in a linked deployment, and only from the provider's account.
+      if (route.sender === 'provider' && !props.provider) continue;
       const target = this.targetFor(route, props);
       if (!target) continue;
+      const pattern = route.sender === 'provider' && props.provider ? { ...route.pattern, account: [props.provider.accountId] } : route.pattern;
       const rule = new events.Rule(this, route.id, {
         ruleName: props.names.rule(route.id),
         description: route.description,
         ...(route.bus === 'mdr' ? { eventBus: props.mdrBus } : {}),
-        eventPattern: toEventPattern(route.pattern),
+        eventPattern: toEventPattern(pattern),
       });
       rule.addTarget(target);
       this.rules[route.id] = rule;

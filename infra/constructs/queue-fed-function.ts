@@ -1,18 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type ResourceNames, type StageSpec, visibilityTimeoutSeconds } from '../../shared/catalogue';
 import { queueNotEmptyAlarm } from '../defaults/alarms';
-import { bundlingOptions, stageFunctionProps } from '../defaults/lambda';
-import { logGroupProps } from '../defaults/logs';
+import { createMdrFunction } from '../defaults/function';
 import { secureQueueProps, terminalQueueProps } from '../defaults/sqs';
-import { acknowledge } from '../nag';
 
 export interface QueueFedFunctionProps {
   /** The stage, from the catalogue `STAGES`: entry, sizing, batching, redrive. */
@@ -60,29 +58,17 @@ export class QueueFedFunction extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: stage.maxReceiveCount },
     });
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', logGroupProps(key, props.logRetentionDays));
-
-    // An explicit role: no AWSLambdaBasicExecutionRole (its logs:* reaches every log group).
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${names.prefix} ${stage.id} stage function`,
+    const parts = createMdrFunction(this, {
+      spec: stage,
+      roleDescription: `${names.prefix} ${stage.id} stage function`,
+      key,
+      logRetentionDays: props.logRetentionDays,
+      ...(props.environment ? { environment: props.environment } : {}),
+      ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
     });
-    this.logGroup.grantWrite(this.role);
-
-    const base = stageFunctionProps(stage);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...base,
-      role: this.role,
-      logGroup: this.logGroup,
-      environment: { ...base.environment, ...props.environment },
-      bundling: bundlingOptions(props.commandHooks),
-    });
-
-    acknowledge(
-      this.function,
-      'AwsSolutions-L1',
-      'Node.js 22 (nodejs22.x, in AWS support) is the runtime the project pins and tests the bundles for (esbuild target node22); moving to a newer runtime is a deliberate, tested change.',
-    );
+    this.logGroup = parts.logGroup;
+    this.role = parts.role;
+    this.function = parts.function;
 
     this.function.addEventSource(
       new SqsEventSource(this.queue, {

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { StageSpec } from '../../shared/catalogue';
+import type { FunctionSpec } from '../../shared/catalogue';
 import { fromRepoRoot, REPO_ROOT } from './paths';
 
 /** Runtime of every function: Node.js 22 on Graviton. */
@@ -25,8 +25,11 @@ export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.Bun
   };
 }
 
-/** NodejsFunction properties of a stage, sized from the catalogue. */
-export function stageFunctionProps(stage: StageSpec): nodejs.NodejsFunctionProps {
+/** What sizes a function: a stage (`StageSpec`) or another catalogue function (`FunctionSpec`). */
+export type SizedFunction = Pick<FunctionSpec, 'entry' | 'description' | 'timeoutSeconds' | 'memoryMb'>;
+
+/** NodejsFunction properties of a stage or function, sized from the catalogue. */
+export function stageFunctionProps(stage: SizedFunction): nodejs.NodejsFunctionProps {
   return {
     entry: fromRepoRoot(stage.entry),
     handler: 'handler',

@@ -1,22 +1,32 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { Env, resourceNames, STAGES, type StageId } from '../../shared/catalogue';
+import { Env, EventSources, PROVIDER_COMMAND_TYPES, resourceNames, STAGES, type StageId } from '../../shared/catalogue';
 import type { CustomerConfig } from '../../shared/config/customer-config';
+import { AnalystAccess } from '../constructs/analyst-access';
+import { CaseApi } from '../constructs/case-api';
 import { CaseTable } from '../constructs/case-table';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { MdrBus } from '../constructs/mdr-bus';
+import { Operations } from '../constructs/operations';
 import { PipelineRoutes } from '../constructs/pipeline-routes';
 import { QuarantineQueue } from '../constructs/quarantine-queue';
 import { QueueFedFunction } from '../constructs/queue-fed-function';
 import { RulesArtifactBundle } from '../constructs/rules-artifact';
-import { grantCorrelationState, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
+import { Sweeper } from '../constructs/sweeper';
+import { grantCorrelationState, grantNotifyChannels, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
 import { acknowledge } from '../nag';
 
 export interface CustomerStackProps extends StackProps {
   /** Validated customer configuration (`parseCustomerConfig`). */
   readonly config: CustomerConfig;
 }
+
+/** The stages every deployment has; `commands` exists only when a provider is linked. */
+export type CoreStageId = Exclude<StageId, 'commands'>;
+
+/** The stage functions of a deployment. */
+export type CustomerStages = Readonly<Record<CoreStageId, QueueFedFunction>> & { readonly commands?: QueueFedFunction };
 
 /** Construct id of a stage: `normalize` → `Normalize`. */
 function stageConstructId(id: StageId): string {
@@ -27,8 +37,11 @@ function stageConstructId(id: StageId): string {
  * One customer's MDR pipeline, deployed into the customer's account:
  * CloudTrail on the default bus → normalize → detect → findings on the MDR
  * bus → cases (DynamoDB) → case events → escalate → notify (signed
- * webhooks); curated case events are forwarded to the provider's bus when
- * a provider is configured. Everything at rest is encrypted with one
+ * webhooks, PagerDuty, Slack, Teams, email, SMS); an IAM-authorised case
+ * API. When a provider is configured: curated case events are forwarded to
+ * the provider's bus, the provider's commands are accepted (its account,
+ * `mdr.provider`, the command detail-types only) and applied by the
+ * `commands` stage. Alarms go to one encrypted topic; one dashboard. Everything at rest is encrypted with one
  * customer-managed key; every stage is a QueueFedFunction.
  */
 export class CustomerStack extends Stack {
@@ -39,8 +52,14 @@ export class CustomerStack extends Stack {
   readonly quarantine: QuarantineQueue;
   readonly rules: RulesArtifactBundle;
   readonly webhookSecret: secretsmanager.Secret;
-  readonly stages: Readonly<Record<StageId, QueueFedFunction>>;
+  readonly stages: CustomerStages;
   readonly routes: PipelineRoutes;
+  readonly caseApi: CaseApi;
+  /** Moves due escalation timers to the escalate queue every minute. */
+  readonly sweeper: Sweeper;
+  /** Present when `analystAccess` is configured. */
+  readonly analystAccess?: AnalystAccess;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: CustomerStackProps) {
     const { config, ...stackProps } = props;
@@ -73,6 +92,7 @@ export class CustomerStack extends Stack {
     );
 
     const common = { [Env.tenantId]: config.tenantId, [Env.quarantineQueueUrl]: this.quarantine.queue.queueUrl };
+    const provider = config.provider;
     const stageEnv: Record<StageId, Record<string, string>> = {
       normalize: {},
       // The table holds correlation windows; detect touches it only for events that feed a correlation rule.
@@ -82,21 +102,33 @@ export class CustomerStack extends Stack {
         [Env.tableName]: this.table.table.tableName,
         [Env.correlationWindowMinutes]: String(config.correlationWindowMinutes),
         [Env.maxAlertsPerCase]: String(config.maxAlertsPerCase),
+        [Env.childRetentionDays]: String(config.childRetentionDays),
       },
       escalate: {
+        [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
         [Env.escalationPolicy]: JSON.stringify(config.escalation),
       },
       notify: {
+        [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
         [Env.channels]: JSON.stringify(config.channels),
         [Env.webhookSecretId]: this.webhookSecret.secretArn,
         [Env.caseLinkBase]: config.caseLinkBase,
       },
+      commands: {
+        [Env.busName]: this.bus.bus.eventBusName,
+        [Env.tableName]: this.table.table.tableName,
+        [Env.providerAccountId]: provider?.accountId ?? '',
+        [Env.reopenWindowHours]: String(config.reopenWindowHours),
+        [Env.childRetentionDays]: String(config.childRetentionDays),
+      },
     };
 
-    const stages = {} as Record<StageId, QueueFedFunction>;
+    const stages: Partial<Record<StageId, QueueFedFunction>> = {};
     for (const spec of Object.values(STAGES)) {
+      // Provider commands have no sender without a provider: no stage, no rule, no bus policy.
+      if (spec.id === 'commands' && !provider) continue;
       stages[spec.id] = new QueueFedFunction(this, stageConstructId(spec.id), {
         stage: spec,
         names,
@@ -106,37 +138,127 @@ export class CustomerStack extends Stack {
         ...(spec.id === 'detect' ? { commandHooks: this.rules.commandHooks } : {}),
       });
     }
-    this.stages = stages;
+    const core = stages as Record<CoreStageId, QueueFedFunction> & { commands?: QueueFedFunction };
+    this.stages = core;
 
     // Queue URLs of downstream stages, known once every stage exists.
-    stages.normalize.function.addEnvironment(Env.detectQueueUrl, stages.detect.queue.queueUrl);
-    stages.escalate.function.addEnvironment(Env.notifyQueueUrl, stages.notify.queue.queueUrl);
+    core.normalize.function.addEnvironment(Env.detectQueueUrl, core.detect.queue.queueUrl);
+    core.escalate.function.addEnvironment(Env.notifyQueueUrl, core.notify.queue.queueUrl);
+    // notify delays a retry with ChangeMessageVisibility on its own queue (covered by the consume grant).
+    core.notify.function.addEnvironment(Env.notifyQueueUrl, core.notify.queue.queueUrl);
 
     // Least privilege, stage by stage. Every stage may quarantine what it cannot process.
     for (const s of Object.values(stages)) grantSendToQueue(s.role, this.quarantine.queue.queueArn, key);
-    grantSendToQueue(stages.normalize.role, stages.detect.queue.queueArn, key);
-    this.bus.bus.grantPutEventsTo(stages.detect.role);
-    grantCorrelationState(stages.detect.role, this.table.table.tableArn, key);
-    grantTableReadWrite(stages.cases.role, this.table.table.tableArn, key);
-    this.bus.bus.grantPutEventsTo(stages.cases.role);
-    grantTableReadWrite(stages.escalate.role, this.table.table.tableArn, key);
-    grantSendToQueue(stages.escalate.role, stages.notify.queue.queueArn, key);
-    grantTableReadWrite(stages.notify.role, this.table.table.tableArn, key);
-    this.webhookSecret.grantRead(stages.notify.role);
+    grantSendToQueue(core.normalize.role, core.detect.queue.queueArn, key);
+    this.bus.bus.grantPutEventsTo(core.detect.role);
+    grantCorrelationState(core.detect.role, this.table.table.tableArn, key);
+    grantTableReadWrite(core.cases.role, this.table.table.tableArn, key);
+    this.bus.bus.grantPutEventsTo(core.cases.role);
+    grantTableReadWrite(core.escalate.role, this.table.table.tableArn, key);
+    grantSendToQueue(core.escalate.role, core.notify.queue.queueArn, key);
+    // CaseEscalated and EscalationExhausted events.
+    this.bus.bus.grantPutEventsTo(core.escalate.role);
+    grantTableReadWrite(core.notify.role, this.table.table.tableArn, key);
+    // NotificationFailed events.
+    this.bus.bus.grantPutEventsTo(core.notify.role);
+    this.webhookSecret.grantRead(core.notify.role);
+    const channelAccess = grantNotifyChannels(core.notify.role, config.channels, { partition: this.partition, region: this.region, account: this.account });
+    if (channelAccess.smsPublish) {
+      acknowledge(
+        core.notify.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'sns:Publish straight to a phone number (SMS channels) has no resource ARN to name, so IAM requires Resource "*" for it; the statement allows sns:Publish only, and the notify stage publishes only to numbers from its configuration.',
+      );
+    }
+    if (core.commands) {
+      grantTableReadWrite(core.commands.role, this.table.table.tableArn, key);
+      this.bus.bus.grantPutEventsTo(core.commands.role);
+    }
+
+    if (provider) {
+      // Provider -> customer commands: only the provider account, only mdr.provider, only the command detail-types.
+      this.bus.allowPutEventsFrom({
+        sid: 'ProviderCommands',
+        accountIds: [provider.accountId],
+        source: EventSources.provider,
+        detailTypes: PROVIDER_COMMAND_TYPES,
+      });
+    }
 
     this.routes = new PipelineRoutes(this, 'Routes', {
       names,
       key,
       mdrBus: this.bus.bus,
       stageQueues: Object.fromEntries(Object.entries(stages).map(([id, s]) => [id, s.queue])),
-      provider: config.provider,
+      provider,
     });
+
+    this.caseApi = new CaseApi(this, 'CaseApi', {
+      names,
+      key,
+      tenantId: config.tenantId,
+      tableArn: this.table.table.tableArn,
+      tableName: this.table.table.tableName,
+      bus: this.bus.bus,
+      logRetentionDays: config.logRetentionDays,
+      reopenWindowHours: config.reopenWindowHours,
+      childRetentionDays: config.childRetentionDays,
+      throttle: config.apiThrottle,
+    });
+
+    this.sweeper = new Sweeper(this, 'Sweeper', {
+      names,
+      key,
+      tableArn: this.table.table.tableArn,
+      tableName: this.table.table.tableName,
+      escalateQueue: core.escalate.queue,
+      logRetentionDays: config.logRetentionDays,
+    });
+
+    if (config.analystAccess) {
+      this.analystAccess = new AnalystAccess(this, 'AnalystAccess', {
+        prefix: names.prefix,
+        analystRoleArn: config.analystAccess.roleArn,
+        externalId: config.analystAccess.externalId,
+        tableArn: this.table.table.tableArn,
+        key,
+      });
+    }
+
+    this.operations = new Operations(this, 'Operations', {
+      prefix: names.prefix,
+      key,
+      alarmEmails: config.alarmEmails,
+      stages: Object.values(stages).map((s) => ({ id: s.node.id, function: s.function, queue: s.queue, deadLetterQueue: s.deadLetterQueue })),
+      functions: [
+        { id: 'CaseApi', function: this.caseApi.function },
+        { id: 'Sweeper', function: this.sweeper.function },
+      ],
+      quarantineQueue: this.quarantine.queue,
+      targetDeadLetterQueue: this.routes.targetDeadLetterQueue,
+      busName: names.bus,
+      rules: this.routes.rules,
+      api: {
+        count: this.caseApi.api.metricCount({ statistic: 'Sum' }),
+        clientErrors: this.caseApi.api.metricClientError({ statistic: 'Sum' }),
+        serverErrors: this.caseApi.api.metricServerError({ statistic: 'Sum' }),
+        latency: this.caseApi.api.metricLatency({ statistic: 'p99' }),
+      },
+    });
+    // Last: every alarm of the stack, whoever created it, goes to the alarm topic.
+    this.operations.wireAlarms(this);
 
     new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: this.bus.bus.eventBusArn });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'QuarantineQueueUrl', { value: this.quarantine.queue.queueUrl });
     for (const s of Object.values(stages)) new CfnOutput(this, `${s.node.id}QueueUrl`, { value: s.queue.queueUrl });
+    new CfnOutput(this, 'CaseApiUrl', { value: this.caseApi.url, description: 'Case API base URL (IAM/SigV4-signed requests only)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: names.prefix });
+    if (this.analystAccess) {
+      new CfnOutput(this, 'AnalystRoleArn', { value: this.analystAccess.role.roleArn, description: "Give this ARN and the external id to the provider's analysts" });
+    }
     new CfnOutput(this, 'RulesDigest', { value: this.rules.digest, description: 'Digest of the rules artifact in the detect bundle' });
   }
 }

@@ -23,6 +23,20 @@ export interface CustomerConfig {
   /** Base URL of the case page linked from notifications. */
   readonly caseLinkBase: string;
   readonly logRetentionDays: number;
+  /** Hours after resolution within which a case may be reopened (case API and provider commands). */
+  readonly reopenWindowHours: number;
+  /** Days alerts and timeline entries are kept before TTL may expire them; case items are kept. */
+  readonly childRetentionDays: number;
+  /** Addresses subscribed (after confirming) to the stack's alarm topic. */
+  readonly alarmEmails: readonly string[];
+  /**
+   * Read-only access of the provider's analysts to the cases table: a role in
+   * this account that `roleArn` (the provider's analyst role) may assume with
+   * `externalId`. Absent = no analyst role.
+   */
+  readonly analystAccess?: { readonly roleArn: string; readonly externalId: string };
+  /** Steady-state requests per second and burst of the case API (stage-wide). */
+  readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 export class ConfigError extends Error {
@@ -284,6 +298,45 @@ function parseEscalation(v: unknown, channels: ChannelsConfig): EscalationConfig
   return esc as unknown as EscalationConfig;
 }
 
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+/** sts:ExternalId: 2 to 1224 characters of [\w+=,.@:/-]. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+function parseAnalystAccess(v: unknown): CustomerConfig['analystAccess'] {
+  if (v === undefined) return undefined;
+  if (!isObj(v)) throw new ConfigError('analystAccess', 'must be an object with roleArn and externalId');
+  for (const f of Object.keys(v)) {
+    if (f !== 'roleArn' && f !== 'externalId') throw new ConfigError(`analystAccess.${f}`, 'is not a field of analystAccess (roleArn, externalId)');
+  }
+  const roleArn = str(v, 'roleArn', 'analystAccess.');
+  if (!IAM_ROLE_ARN.test(roleArn)) throw new ConfigError('analystAccess.roleArn', "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>) of the provider's analyst role");
+  const externalId = str(v, 'externalId', 'analystAccess.');
+  if (!EXTERNAL_ID.test(externalId)) throw new ConfigError('analystAccess.externalId', 'must be 2 to 1224 characters of letters, digits and +=,.@:/-_');
+  return { roleArn, externalId };
+}
+
+function parseAlarmEmails(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('alarmEmails', 'must be a list of email addresses');
+  v.forEach((x, i) => {
+    if (typeof x !== 'string' || !CHANNEL_EMAIL.test(x)) throw new ConfigError(`alarmEmails[${i}]`, 'must be an email address');
+  });
+  return v as string[];
+}
+
+function parseApiThrottle(v: unknown): CustomerConfig['apiThrottle'] {
+  const o = v ?? {};
+  if (!isObj(o)) throw new ConfigError('apiThrottle', 'must be an object with rateLimit and burstLimit');
+  const num = (field: string, fallback: number, max: number) => {
+    const n = o[field] ?? fallback;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > max) throw new ConfigError(`apiThrottle.${field}`, `must be an integer from 1 to ${max}`);
+    return n;
+  };
+  const rateLimit = num('rateLimit', 50, 10_000);
+  const burstLimit = num('burstLimit', 100, 5_000);
+  return { rateLimit, burstLimit };
+}
+
 /** Validates raw configuration (parsed JSON) into a CustomerConfig, naming the first bad field. */
 export function parseCustomerConfig(input: unknown): CustomerConfig {
   if (!isObj(input)) throw new ConfigError('(root)', 'must be an object');
@@ -304,5 +357,10 @@ export function parseCustomerConfig(input: unknown): CustomerConfig {
     channels,
     caseLinkBase: str(input, 'caseLinkBase', '', /^https?:\/\//, 'https://mdr.invalid/cases'),
     logRetentionDays: int(input, 'logRetentionDays', 90, 1, 3653),
+    reopenWindowHours: int(input, 'reopenWindowHours', 72, 1, 24 * 365),
+    childRetentionDays: int(input, 'childRetentionDays', 365, 1, 3650),
+    alarmEmails: parseAlarmEmails(input.alarmEmails),
+    ...(input.analystAccess !== undefined ? { analystAccess: parseAnalystAccess(input.analystAccess) } : {}),
+    apiThrottle: parseApiThrottle(input.apiThrottle),
   };
 }

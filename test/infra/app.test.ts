@@ -89,7 +89,10 @@ describe('CDK app configuration', () => {
     const { stacks } = testApp([customerConfig({ provider: undefined })]);
     const t = Template.fromStack(stacks.customers[0]);
     expect(stacks.customers[0].routes.forwardingRole).toBeUndefined();
-    const ruleNames = Object.values(resourcesOf(t, 'AWS::Events::Rule')).map((r) => r.Properties?.Name);
+    // Catalogue routes are named rules; the timer sweeper's schedule is not a route.
+    const ruleNames = Object.values(resourcesOf(t, 'AWS::Events::Rule'))
+      .filter((r) => r.Properties?.ScheduleExpression === undefined)
+      .map((r) => r.Properties?.Name);
     expect(ruleNames).not.toContain(resourceNames('mdr-acme').rule('case-events-to-provider'));
     expect(ruleNames).toHaveLength(3);
   });
@@ -110,5 +113,22 @@ describe('cdk-nag', () => {
 
   test('an acknowledgement needs a reason', () => {
     expect(() => acknowledge(new Stack(), 'AwsSolutions-SQS3', 'because')).toThrow(/needs a reason/);
+  });
+});
+
+describe('choosing sides through context', () => {
+  test('-c config= with a provider config synthesizes the provider stack alone', () => {
+    const app = appWithContext({ config: '', providerConfig: writeJson('only-provider.json', { customers: [{ tenantId: 'acme', accountId: '111111111111' }] }) });
+    const stacks = addMdrStacksFromContext(app);
+    expect(stacks.customers).toHaveLength(0);
+    expect(stacks.provider?.stackName).toBe('MdrProvider');
+  });
+
+  test('-c providerConfig= synthesizes customers only; neither side is an error', () => {
+    const app = appWithContext({ config: writeJson('only-customer.json', goodCustomer), providerConfig: '' });
+    const stacks = addMdrStacksFromContext(app);
+    expect(stacks.customers.map((s) => s.stackName)).toEqual(['MdrCustomer-acme']);
+    expect(stacks.provider).toBeUndefined();
+    expect(() => addMdrStacksFromContext(appWithContext({ config: '', providerConfig: '' }))).toThrow(/no customer config/);
   });
 });

@@ -1,0 +1,141 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { CASE_API, CASE_API_ROUTES, CaseTableKeys, Env, type ResourceNames } from '../../shared/catalogue';
+import { createMdrFunction } from '../defaults/function';
+import { grantTableReadWrite } from '../defaults/iam';
+import { logGroupProps } from '../defaults/logs';
+
+export interface CaseApiProps {
+  readonly names: ResourceNames;
+  readonly key: kms.IKey;
+  readonly tenantId: string;
+  readonly tableArn: string;
+  readonly tableName: string;
+  readonly bus: events.IEventBus;
+  readonly logRetentionDays: number;
+  readonly reopenWindowHours: number;
+  readonly childRetentionDays: number;
+  /** Stage-wide throttling (requests per second and burst). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** One JSON line per request; `caller` is the IAM principal the request was signed by. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.userArn',
+  account: '$context.identity.accountId',
+  method: '$context.httpMethod',
+  route: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+});
+
+/**
+ * The case API: an API Gateway HTTP API whose every route requires IAM
+ * authorisation (SigV4; the caller's ARN reaches the function and is the
+ * actor of each change), JSON access logs in an encrypted log group,
+ * stage-wide throttling, and the case-api function with only the item
+ * reads/writes, the `casesByTime` index query and PutEvents on the MDR bus
+ * it needs.
+ */
+export class CaseApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly routes: readonly apigwv2.HttpRoute[];
+  /** Base URL of the API (the `$default` stage). */
+  readonly url: string;
+  readonly serverErrorAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: CaseApiProps) {
+    super(scope, id);
+    const { key } = props;
+
+    const parts = createMdrFunction(this, {
+      spec: CASE_API,
+      roleDescription: `${props.names.prefix} case API function`,
+      key,
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        [Env.tableName]: props.tableName,
+        [Env.busName]: props.bus.eventBusName,
+        [Env.tenantId]: props.tenantId,
+        [Env.reopenWindowHours]: String(props.reopenWindowHours),
+        [Env.childRetentionDays]: String(props.childRetentionDays),
+      },
+    });
+    this.function = parts.function;
+    this.role = parts.role;
+    this.logGroup = parts.logGroup;
+
+    // Item reads and writes (transactions are authorised per item action), the listing index, case events.
+    grantTableReadWrite(this.role, props.tableArn, key);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.tableArn}/index/${CaseTableKeys.casesByTimeIndex}`] }),
+    );
+    props.bus.grantPutEventsTo(this.role);
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `${props.names.prefix}-case-api`,
+      description: `Case API of ${props.names.prefix} (IAM-authorised)`,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', logGroupProps(key, props.logRetentionDays));
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttle.rateLimit, burstLimit: props.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: apigateway.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
+    });
+    this.url = this.stage.url;
+
+    const integration = new HttpLambdaIntegration('CaseApiIntegration', this.function, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    const authorizer = new HttpIamAuthorizer();
+    this.routes = CASE_API_ROUTES.flatMap((r) =>
+      this.api.addRoutes({
+        path: r.path,
+        methods: [apigwv2.HttpMethod[r.method]],
+        integration,
+        // Explicit on every route, not only through the API default.
+        authorizer,
+      }),
+    );
+
+    this.serverErrorAlarm = this.api
+      .metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, 'ServerErrorAlarm', {
+        alarmDescription: `The case API of ${props.names.prefix} answered with 5xx errors; see the runbook "Case API server errors".`,
+        threshold: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+  }
+}

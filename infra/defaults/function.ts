@@ -1,0 +1,61 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../nag';
+import { bundlingOptions, type SizedFunction, stageFunctionProps } from './lambda';
+import { logGroupProps } from './logs';
+
+export interface MdrFunctionProps {
+  /** Entry and sizing, from the catalogue (`STAGES[id]` or `CASE_API`). */
+  readonly spec: SizedFunction;
+  /** Description of the role (who it belongs to). */
+  readonly roleDescription: string;
+  /** Customer-managed key the log group is encrypted with. */
+  readonly key: kms.IKey;
+  /** Days the function's logs are kept (rounded up to a period CloudWatch accepts). */
+  readonly logRetentionDays: number;
+  /** Environment beyond `NODE_OPTIONS`; names come from the catalogue `Env`. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Extra esbuild command hooks, e.g. to copy a file into the bundle. */
+  readonly commandHooks?: nodejs.ICommandHooks;
+}
+
+export interface MdrFunctionParts {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+}
+
+/**
+ * The defaults every MDR function shares, created in `scope` with the ids
+ * `LogGroup`, `Role` and `Function`: an explicit encrypted log group with a
+ * bounded retention, an explicit role holding nothing but its own log
+ * writes (callers add the function's grants; no
+ * AWSLambdaBasicExecutionRole, whose logs:* reaches every log group), and a
+ * Node.js 22 arm64 function bundled locally by esbuild.
+ */
+export function createMdrFunction(scope: Construct, props: MdrFunctionProps): MdrFunctionParts {
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', logGroupProps(props.key, props.logRetentionDays));
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.roleDescription,
+  });
+  logGroup.grantWrite(role);
+
+  const base = stageFunctionProps(props.spec);
+  const fn = new nodejs.NodejsFunction(scope, 'Function', {
+    ...base,
+    role,
+    logGroup,
+    environment: { ...base.environment, ...props.environment },
+    bundling: bundlingOptions(props.commandHooks),
+  });
+  acknowledge(
+    fn,
+    'AwsSolutions-L1',
+    'Node.js 22 (nodejs22.x, in AWS support) is the runtime the project pins and tests the bundles for (esbuild target node22); moving to a newer runtime is a deliberate, tested change.',
+  );
+  return { function: fn, role, logGroup };
+}
