@@ -170,6 +170,22 @@ export const CASE_API_ROUTES: readonly { readonly method: 'GET' | 'POST'; readon
   { method: 'GET', path: '/metrics' },
 ];
 
+/** The public ack API: authenticated by the requests' own signatures (link HMAC, Slack v0, PagerDuty v3). */
+export const ACK_API: FunctionSpec = {
+  id: 'ack-api',
+  description: 'Acknowledgement from signed links, Slack buttons and PagerDuty webhooks',
+  entry: 'functions/ack-api/index.ts',
+  timeoutSeconds: 10,
+  memoryMb: 256,
+};
+
+export const ACK_API_ROUTES: readonly { readonly method: 'GET' | 'POST'; readonly path: string }[] = [
+  { method: 'GET', path: '/ack/{token}' },
+  { method: 'POST', path: '/ack/{token}' },
+  { method: 'POST', path: '/slack/actions' },
+  { method: 'POST', path: '/pagerduty/webhook' },
+];
+
 /** AWS requires the queue's visibility timeout to cover retries; 6x the function timeout as AWS advises. */
 export function visibilityTimeoutSeconds(stage: StageSpec): number {
   return stage.timeoutSeconds * 6;

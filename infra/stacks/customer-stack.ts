@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Env, EventSources, PROVIDER_COMMAND_TYPES, resourceNames, STAGES, type StageId } from '../../shared/catalogue';
 import type { CustomerConfig } from '../../shared/config/customer-config';
 import { AnalystAccess } from '../constructs/analyst-access';
+import { AckApi } from '../constructs/ack-api';
 import { CaseApi } from '../constructs/case-api';
 import { CaseTable } from '../constructs/case-table';
 import { EncryptionKey } from '../constructs/encryption-key';
@@ -55,6 +56,7 @@ export class CustomerStack extends Stack {
   readonly stages: CustomerStages;
   readonly routes: PipelineRoutes;
   readonly caseApi: CaseApi;
+  readonly ackApi: AckApi;
   /** Moves due escalation timers to the escalate queue every minute. */
   readonly sweeper: Sweeper;
   /** Present when `analystAccess` is configured. */
@@ -206,6 +208,22 @@ export class CustomerStack extends Stack {
       throttle: config.apiThrottle,
     });
 
+    this.ackApi = new AckApi(this, 'AckApi', {
+      names,
+      key,
+      tenantId: config.tenantId,
+      tableArn: this.table.table.tableArn,
+      tableName: this.table.table.tableName,
+      bus: this.bus.bus,
+      logRetentionDays: config.logRetentionDays,
+      reopenWindowHours: config.reopenWindowHours,
+      throttle: config.apiThrottle,
+    });
+    // Pages carry signed ack links to it.
+    core.notify.function.addEnvironment(Env.ackApiUrl, this.ackApi.url);
+    core.notify.function.addEnvironment(Env.ackLinkSecretId, this.ackApi.linkSecret.secretArn);
+    this.ackApi.linkSecret.grantRead(core.notify.role);
+
     this.sweeper = new Sweeper(this, 'Sweeper', {
       names,
       key,
@@ -232,6 +250,7 @@ export class CustomerStack extends Stack {
       stages: Object.values(stages).map((s) => ({ id: s.node.id, function: s.function, queue: s.queue, deadLetterQueue: s.deadLetterQueue })),
       functions: [
         { id: 'CaseApi', function: this.caseApi.function },
+        { id: 'AckApi', function: this.ackApi.function },
         { id: 'Sweeper', function: this.sweeper.function },
       ],
       quarantineQueue: this.quarantine.queue,
@@ -253,6 +272,7 @@ export class CustomerStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'QuarantineQueueUrl', { value: this.quarantine.queue.queueUrl });
     for (const s of Object.values(stages)) new CfnOutput(this, `${s.node.id}QueueUrl`, { value: s.queue.queueUrl });
+    new CfnOutput(this, 'AckApiUrl', { value: this.ackApi.url, description: 'Public ack API (Slack interactivity URL: <url>/slack/actions; PagerDuty webhook: <url>/pagerduty/webhook)' });
     new CfnOutput(this, 'CaseApiUrl', { value: this.caseApi.url, description: 'Case API base URL (IAM/SigV4-signed requests only)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: names.prefix });

@@ -114,8 +114,8 @@ describe('customer stack', () => {
 
   test('every function is nodejs22.x on arm64 with a role that has no managed policy', () => {
     const fns = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
-    // Every stage (the customer is linked to a provider, so `commands` too), the case API and the timer sweeper.
-    expect(fns).toHaveLength(STAGE_IDS.length + 2);
+    // Every stage (the customer is linked to a provider, so `commands` too), the case and ack APIs and the timer sweeper.
+    expect(fns).toHaveLength(STAGE_IDS.length + 3);
     for (const fn of fns) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     for (const role of Object.values(resourcesOf(template, 'AWS::IAM::Role'))) expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
   });

@@ -29,7 +29,7 @@ describe('example configurations', () => {
     expect(nagViolations(assembly.directory)).toEqual([]);
     const t = Template.fromStack(customers[0]);
     t.hasResourceProperties('AWS::Events::EventBus', { Name: resourceNames(config.resourcePrefix).bus });
-    t.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    t.resourceCountIs('AWS::ApiGatewayV2::Api', 2); // the IAM-authorised case API and the signature-checked ack API
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     t.resourceCountIs('AWS::SNS::Subscription', config.alarmEmails.length);
     // Linked or not decides the commands stage, the forwarding rule and the bus policy.
