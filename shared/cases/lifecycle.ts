@@ -52,7 +52,7 @@ function refuse(c: CaseRecord, action: string, allowed: readonly CaseStatus[]): 
   throw new CaseError('illegal_transition', `cannot ${action} case ${c.caseId} in status ${c.status} (allowed from ${allowed.join(', ')})`);
 }
 
-function require(c: CaseRecord, action: string, allowed: readonly CaseStatus[]): void {
+function requireStatus(c: CaseRecord, action: string, allowed: readonly CaseStatus[]): void {
   if (!allowed.includes(c.status)) refuse(c, action, allowed);
 }
 
@@ -66,24 +66,24 @@ export function transition(c: CaseRecord, action: CaseAction, actor: Actor, now:
   const bump = (patch: Partial<CaseRecord>): CaseRecord => ({ ...c, ...patch, updatedAt: at, version: c.version + 1 });
   switch (action.type) {
     case 'acknowledge':
-      require(c, 'acknowledge', ['NEW']);
+      requireStatus(c, 'acknowledge', ['NEW']);
       return {
         next: bump({ status: 'ACKNOWLEDGED', acknowledgedAt: c.acknowledgedAt ?? at, acknowledgedBy: actor.id }),
         detailType: DetailTypes.caseAcknowledged,
         change: 'acknowledged',
       };
     case 'unacknowledge':
-      require(c, 'unacknowledge', ['ACKNOWLEDGED']);
+      requireStatus(c, 'unacknowledge', ['ACKNOWLEDGED']);
       return { next: bump({ status: 'NEW', acknowledgedBy: undefined }), detailType: DetailTypes.caseUpdated, change: 'unacknowledged' };
     case 'start':
-      require(c, 'start work on', ['NEW', 'ACKNOWLEDGED']);
+      requireStatus(c, 'start work on', ['NEW', 'ACKNOWLEDGED']);
       return {
         next: bump({ status: 'IN_PROGRESS', acknowledgedAt: c.acknowledgedAt ?? at, acknowledgedBy: c.acknowledgedBy ?? actor.id }),
         detailType: c.acknowledgedAt ? DetailTypes.caseUpdated : DetailTypes.caseAcknowledged,
         change: 'in_progress',
       };
     case 'resolve':
-      require(c, 'resolve', ACTIVE);
+      requireStatus(c, 'resolve', ACTIVE);
       if (!(RESOLUTIONS as readonly string[]).includes(action.resolution)) {
         throw new CaseError('invalid_request', `resolution must be one of ${RESOLUTIONS.join(', ')}`);
       }
@@ -94,10 +94,10 @@ export function transition(c: CaseRecord, action: CaseAction, actor: Actor, now:
         details: { resolution: action.resolution, ...(action.comment ? { comment: action.comment } : {}) },
       };
     case 'close':
-      require(c, 'close', ['RESOLVED']);
+      requireStatus(c, 'close', ['RESOLVED']);
       return { next: bump({ status: 'CLOSED', closedAt: at }), detailType: DetailTypes.caseClosed, change: 'closed' };
     case 'reopen': {
-      require(c, 'reopen', ['RESOLVED', 'CLOSED']);
+      requireStatus(c, 'reopen', ['RESOLVED', 'CLOSED']);
       const resolvedAt = Date.parse(c.resolvedAt ?? c.updatedAt);
       if (now.getTime() - resolvedAt > settings.reopenWindowMs) {
         throw new CaseError('illegal_transition', `case ${c.caseId} was resolved more than ${Math.round(settings.reopenWindowMs / 3_600_000)} h ago and can no longer be reopened`);
@@ -110,7 +110,7 @@ export function transition(c: CaseRecord, action: CaseAction, actor: Actor, now:
       };
     }
     case 'assign':
-      require(c, 'assign', ACTIVE);
+      requireStatus(c, 'assign', ACTIVE);
       if (!action.assignee || action.assignee.length > 256) throw new CaseError('invalid_request', 'assignee must be 1-256 characters');
       return { next: bump({ assignee: action.assignee }), detailType: DetailTypes.caseUpdated, change: 'assigned', details: { assignee: action.assignee } };
     case 'note':
@@ -118,7 +118,7 @@ export function transition(c: CaseRecord, action: CaseAction, actor: Actor, now:
       if (!action.text || action.text.length > NOTE_MAX) throw new CaseError('invalid_request', `note text must be 1-${NOTE_MAX} characters`);
       return { next: bump({ noteCount: (c.noteCount ?? 0) + 1 }), detailType: DetailTypes.caseUpdated, change: 'note_added', details: { text: action.text } };
     case 'merge':
-      require(c, 'merge', ACTIVE);
+      requireStatus(c, 'merge', ACTIVE);
       if (action.into === c.caseId) throw new CaseError('invalid_request', 'a case cannot be merged into itself');
       return { next: bump({ status: 'MERGED', mergedInto: action.into }), detailType: DetailTypes.caseMerged, change: 'merged', details: { into: action.into } };
     default:
