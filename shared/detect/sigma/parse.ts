@@ -106,7 +106,14 @@ export function parseFile(file: RuleSourceFile): ParseResult[] {
         }
       },
     });
-    const data: unknown = yamlDoc.toJS({ maxAliasCount: 100 });
+    let data: unknown;
+    try {
+      // An alias with no anchor, or an alias bomb, fails here: a load error naming the file, not a crash.
+      data = yamlDoc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      out.push({ error: new RuleLoadError(file.path, undefined, `bad YAML (document ${index + 1}): ${(e as Error).message}`) });
+      return;
+    }
     if (data === null || data === undefined) return;
     try {
       out.push({ doc: toSigmaDoc(file.path, data, index) });

@@ -1,0 +1,180 @@
+/**
+ * Cold start: each Lambda entry bundled as infra bundles it (esbuild, node22,
+ * CommonJS, minified, source maps), with the AWS SDK external (as deployed:
+ * the runtime's copy) and bundled; its size, and the time to load the module
+ * (its initialisation, env read, clients constructed, rules compiled) in a
+ * fresh node process. No AWS call is made: AWS_ENDPOINT_URL points at a port
+ * nothing listens on and the modules call nothing at load.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { Env } from '../../shared/catalogue';
+import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rules-artifact';
+import { DEFAULT_ESCALATION } from '../../shared/escalation/policy';
+import { cloudTrailRuleFiles } from './generators';
+import { fmt, median, table } from './measure';
+
+export function repoRoot(): string {
+  for (const dir of [resolve(__dirname, '..', '..', '..'), resolve(__dirname, '..', '..'), process.cwd()]) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'functions'))) return dir;
+  }
+  throw new Error('repository root not found');
+}
+
+export interface ColdRow {
+  fn: string;
+  variant: 'sdk external' | 'sdk bundled';
+  note?: string;
+  bytes: number;
+  mapBytes: number;
+  initMs: number;
+  processMs: number;
+  rssMb: number;
+}
+
+const CHILD = `
+const t0 = performance.now();
+require(process.argv[1]);
+const t1 = performance.now();
+process.stdout.write(JSON.stringify({ initMs: t1 - t0, processMs: t1, rss: process.memoryUsage().rss }));
+`;
+
+/** A dummy for every variable the catalogue names (new functions add new ones), then the ones with a shape. */
+function dummyEnv(artifact: string): Record<string, string> {
+  const generic: Record<string, string> = {};
+  for (const name of Object.values(Env) as string[]) {
+    generic[name] = name.endsWith('_URL')
+      ? `http://127.0.0.1:1/000000000000/${name.toLowerCase()}`
+      : /_(MINUTES|HOURS|DAYS|CASE|COUNT|SECONDS)$/.test(name)
+        ? '60'
+        : `bench-${name.toLowerCase()}`;
+  }
+  return {
+    ...generic,
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    [Env.tenantId]: 'bench',
+    [Env.busName]: 'bench-bus',
+    [Env.detectQueueUrl]: 'http://127.0.0.1:1/000000000000/bench-detect',
+    [Env.notifyQueueUrl]: 'http://127.0.0.1:1/000000000000/bench-notify',
+    [Env.quarantineQueueUrl]: 'http://127.0.0.1:1/000000000000/bench-quarantine',
+    [Env.tableName]: 'bench-cases',
+    [Env.rulesArtifact]: artifact,
+    [Env.escalationPolicy]: JSON.stringify(DEFAULT_ESCALATION),
+    [Env.channels]: JSON.stringify({ webhook: { kind: 'webhook', url: 'http://127.0.0.1:1/hook', timeoutMs: 5000 } }),
+    [Env.webhookSecretId]: 'bench/webhook-signing',
+    [Env.caseLinkBase]: 'http://127.0.0.1:1/cases',
+    [Env.providerAccountId]: '123456789012',
+  };
+}
+
+function loadOnce(bundle: string, env: Record<string, string>, nodePath: string): { initMs: number; processMs: number; rss: number } {
+  const res = spawnSync(process.execPath, ['--enable-source-maps', '-e', CHILD, bundle], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: nodePath, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (res.status !== 0) throw new Error(`loading ${bundle} failed: ${res.stderr || res.error?.message}`);
+  return JSON.parse(res.stdout) as { initMs: number; processMs: number; rss: number };
+}
+
+export async function benchColdStart(o: { quick: boolean; runs: number; log: (l: string) => void }): Promise<{ rows: ColdRow[]; rulesInArtifact: number }> {
+  const root = repoRoot();
+  const out = mkdtempSync(join(tmpdir(), 'mdr-bench-bundles-'));
+  const shipped = buildRulesArtifact(readRuleFiles([join(root, 'rules')], root));
+  const shippedPath = join(out, 'rules.json');
+  writeFileSync(shippedPath, JSON.stringify(shipped));
+  const generatedPath = join(out, 'rules-1000.json');
+  writeFileSync(generatedPath, JSON.stringify(buildRulesArtifact(cloudTrailRuleFiles(1_000))));
+  const nodePath = join(root, 'node_modules');
+  const fns = readdirSync(join(root, 'functions')).filter((f) => existsSync(join(root, 'functions', f, 'index.ts'))).sort();
+  const runs = o.quick ? 3 : Math.max(5, o.runs);
+  const rows: ColdRow[] = [];
+  for (const fn of fns) {
+    for (const variant of ['sdk external', 'sdk bundled'] as const) {
+      const outfile = join(out, variant === 'sdk external' ? 'external' : 'bundled', fn, 'index.js');
+      await build({
+        entryPoints: [join(root, 'functions', fn, 'index.ts')],
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'cjs',
+        minify: true,
+        sourcemap: true,
+        external: variant === 'sdk external' ? ['@aws-sdk/*'] : [],
+        outfile,
+        logLevel: 'silent',
+        absWorkingDir: root,
+      });
+      const bytes = statSync(outfile).size;
+      const mapBytes = statSync(`${outfile}.map`).size;
+      const artifacts: Array<[string, string | undefined]> = fn === 'detect' ? [[shippedPath, `rules/ (${shipped.files.length} files)`], [generatedPath, '1,000 generated rules']] : [[shippedPath, undefined]];
+      for (const [artifact, note] of artifacts) {
+        const env = dummyEnv(artifact);
+        let samples;
+        try {
+          samples = Array.from({ length: runs }, () => loadOnce(outfile, env, nodePath));
+        } catch (e) {
+          const reason = (e as Error).message.split('\n').find((l) => /Error:/.test(l)) ?? (e as Error).message.slice(0, 200);
+          o.log(`cold start ${fn} (${variant}): could not load: ${reason}`);
+          rows.push({ fn, variant, note: `did not load: ${reason.trim()}`, bytes, mapBytes, initMs: NaN, processMs: NaN, rssMb: NaN });
+          continue;
+        }
+        const row: ColdRow = {
+          fn,
+          variant,
+          note,
+          bytes,
+          mapBytes,
+          initMs: median(samples.map((s) => s.initMs)),
+          processMs: median(samples.map((s) => s.processMs)),
+          rssMb: median(samples.map((s) => s.rss)) / 2 ** 20,
+        };
+        o.log(`cold start ${fn}${note ? ` [${note}]` : ''} (${variant}): ${fmt.kb(bytes)} KiB, init ${fmt.ms(row.initMs)} ms, process ready ${fmt.ms(row.processMs)} ms, RSS ${row.rssMb.toFixed(0)} MB`);
+        rows.push(row);
+      }
+    }
+  }
+  // Floors, for where the time goes: Node alone, and the AWS SDK alone (one client constructed), loaded the same way.
+  const floors: Array<[string, string]> = [
+    ['floor: empty module', ''],
+    ['floor: @aws-sdk/client-sqs + new SQSClient()', "import { SQSClient } from '@aws-sdk/client-sqs';\nexport const c = new SQSClient({});\n"],
+    ['floor: SQS + EventBridge + DynamoDB clients', "import { SQSClient } from '@aws-sdk/client-sqs';\nimport { EventBridgeClient } from '@aws-sdk/client-eventbridge';\nimport { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const c = [new SQSClient({}), new EventBridgeClient({}), new DynamoDBClient({})];\n"],
+  ];
+  for (const [name, code] of floors) {
+    const src = join(out, `${name.replace(/[^a-z0-9]+/gi, '-')}.ts`);
+    writeFileSync(src, code);
+    const outfile = src.replace(/\.ts$/, '.js');
+    await build({ entryPoints: [src], bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, sourcemap: true, external: ['@aws-sdk/*'], outfile, logLevel: 'silent', nodePaths: [nodePath] });
+    const samples = Array.from({ length: runs }, () => loadOnce(outfile, dummyEnv(shippedPath), nodePath));
+    const row: ColdRow = { fn: name, variant: 'sdk external', bytes: statSync(outfile).size, mapBytes: statSync(`${outfile}.map`).size, initMs: median(samples.map((x) => x.initMs)), processMs: median(samples.map((x) => x.processMs)), rssMb: median(samples.map((x) => x.rss)) / 2 ** 20 };
+    o.log(`cold start ${name}: init ${fmt.ms(row.initMs)} ms, process ready ${fmt.ms(row.processMs)} ms`);
+    rows.push(row);
+  }
+  rmSync(out, { recursive: true, force: true });
+  return { rows, rulesInArtifact: shipped.files.length };
+}
+
+export function coldMarkdown(rows: ColdRow[]): string {
+  return table(
+    ['function', 'AWS SDK', 'bundle KiB', 'source map KiB', 'module init ms (median)', 'process start → ready ms', 'RSS MB', '< 500 KB', '< 100 ms'],
+    rows.map((r) => [
+      r.note ? `${r.fn} (${r.note})` : r.fn,
+      r.variant === 'sdk external' ? 'external (runtime copy)' : 'bundled',
+      fmt.kb(r.bytes),
+      fmt.kb(r.mapBytes),
+      fmt.ms(r.initMs),
+      fmt.ms(r.processMs),
+      r.rssMb.toFixed(0),
+      r.fn.startsWith('floor') ? '–' : r.bytes < 500_000 ? 'yes' : 'no',
+      r.fn.startsWith('floor') ? '–' : Number.isNaN(r.initMs) ? '–' : r.initMs < 100 ? 'yes' : 'no',
+    ]),
+  );
+}

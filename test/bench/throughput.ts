@@ -1,0 +1,276 @@
+/**
+ * Normalization and detection throughput, single core, in process, beside
+ * bare JSON.parse of the same input text.
+ */
+import { buildFinding } from '../../shared/detect/detector';
+import { compileRules, type RuleSet } from '../../shared/detect/sigma';
+import { unwrapText } from '../../shared/normalize/envelopes';
+import { normalizeBatch, type RawMessage } from '../../shared/normalize/normalize-batch';
+import { normalizeRecord } from '../../shared/normalize/registry';
+import type { TelemetryEvent } from '../../shared/telemetry';
+import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, cloudTrailRuleFiles, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from './generators';
+import { fmt, medianMs, table, timeMs } from './measure';
+
+export interface BenchOptions {
+  quick: boolean;
+  runs: number;
+  log: (line: string) => void;
+}
+
+// ---------------------------------------------------------------- baseline
+
+/** Bare JSON.parse of every document of the texts: one parse per body, or per line for NDJSON. */
+function parseAll(bodies: readonly string[]): number {
+  let n = 0;
+  for (const b of bodies) {
+    if (b.indexOf('\n') === -1) {
+      JSON.parse(b);
+      n++;
+      continue;
+    }
+    let pos = 0;
+    while (pos < b.length) {
+      let end = b.indexOf('\n', pos);
+      if (end === -1) end = b.length;
+      if (end > pos) {
+        JSON.parse(b.slice(pos, end));
+        n++;
+      }
+      pos = end + 1;
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- normalize
+
+interface NormalizeCase {
+  name: string;
+  shape: string;
+  messages: RawMessage[];
+  /** Text JSON.parse is timed on (the same bodies, except for VPC Flow Logs: the same records as NDJSON). */
+  baseline: string[];
+  events: number;
+}
+
+function ndjsonMessages(records: Record<string, unknown>[], perMessage: number, tag: string): RawMessage[] {
+  const out: RawMessage[] = [];
+  for (let i = 0; i < records.length; i += perMessage) {
+    out.push({ messageId: `${tag}-${i}`, body: records.slice(i, i + perMessage).map((r) => JSON.stringify(r)).join('\n') });
+  }
+  return out;
+}
+
+function normalizeCases(n: number): NormalizeCase[] {
+  const r = new Rng(42);
+  const calls = apiCatalogue();
+  const cases: NormalizeCase[] = [];
+
+  const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, calls, i), r)));
+  const ctMsgs = ctEnv.map((body, i) => ({ messageId: `ct-${i}`, body }));
+  cases.push({ name: 'CloudTrail', shape: 'EventBridge envelope, 1 per SQS message (default bus route)', messages: ctMsgs, baseline: ctEnv, events: n });
+
+  const ctRecs = Array.from({ length: n }, (_, i) => cloudTrailRecord(r, calls, i));
+  const files: RawMessage[] = [];
+  for (let i = 0; i < n; i += 100) files.push({ messageId: `ctf-${i}`, body: JSON.stringify({ Records: ctRecs.slice(i, i + 100) }) });
+  cases.push({ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: files.map((m) => m.body), events: n });
+
+  const okta = ndjsonMessages(Array.from({ length: n }, (_, i) => oktaEvent(r, i)), 100, 'okta');
+  cases.push({ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: okta.map((m) => m.body), events: n });
+
+  const win = ndjsonMessages(Array.from({ length: n }, (_, i) => windowsEvent(r, i)), 100, 'win');
+  cases.push({ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: win.map((m) => m.body), events: n });
+
+  const lines = Array.from({ length: n }, (_, i) => vpcFlowLine(r, i));
+  const vpc: RawMessage[] = [];
+  const vpcJson: string[] = [];
+  const fields = VPC_V2_HEADER.split(' ');
+  for (let i = 0; i < n; i += 100) {
+    const chunk = lines.slice(i, i + 100);
+    vpc.push({ messageId: `vpc-${i}`, body: [VPC_V2_HEADER, ...chunk].join('\n') });
+    vpcJson.push(chunk.map((l) => JSON.stringify(Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v])))).join('\n'));
+  }
+  cases.push({ name: 'VPC Flow Logs', shape: 'v2 text, header + 100 lines per body (baseline: same records as NDJSON)', messages: vpc, baseline: vpcJson, events: n });
+  return cases;
+}
+
+export interface NormalizeRow {
+  source: string;
+  shape: string;
+  events: number;
+  normalizePerSec: number;
+  parsePerSec: number;
+  ratio: number;
+}
+
+/** normalizeBatch (unwrap + recognize + map to OCSF) in Lambda-sized batches of 100 messages. */
+export function benchNormalize(o: BenchOptions): NormalizeRow[] {
+  const n = o.quick ? 5_000 : 20_000;
+  const rows: NormalizeRow[] = [];
+  for (const c of normalizeCases(n)) {
+    let produced = 0;
+    let rejected = 0;
+    const run = () => {
+      produced = 0;
+      rejected = 0;
+      for (let i = 0; i < c.messages.length; i += 100) {
+        const res = normalizeBatch(c.messages.slice(i, i + 100));
+        produced += res.events.length;
+        rejected += res.rejected.length;
+      }
+    };
+    const normMs = medianMs(run, o.runs);
+    if (produced !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${produced} (${rejected} rejected)`);
+    const parseMs = medianMs(() => parseAll(c.baseline), o.runs);
+    const row: NormalizeRow = { source: c.name, shape: c.shape, events: c.events, normalizePerSec: (c.events / normMs) * 1000, parsePerSec: (c.events / parseMs) * 1000, ratio: parseMs / normMs };
+    o.log(`normalize ${c.name} (${c.shape.split(',')[0]}): ${fmt.int(row.normalizePerSec)} ev/s, JSON.parse ${fmt.int(row.parsePerSec)} ev/s (${fmt.pct(row.ratio)})`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function normalizeMarkdown(rows: NormalizeRow[]): string {
+  return table(
+    ['source', 'input', 'events', 'normalize ev/s', 'JSON.parse ev/s', 'normalize / JSON.parse'],
+    rows.map((r) => [r.source, r.shape, fmt.int(r.events), fmt.int(r.normalizePerSec), fmt.int(r.parsePerSec), fmt.pct(r.ratio)]),
+  );
+}
+
+// ---------------------------------------------------------------- detect
+
+export interface DetectRow {
+  rules: number;
+  compileMs: number;
+  indexed: number;
+  unindexed: number;
+  /** µs per event of RuleSet.evaluate alone (events already normalized). */
+  evaluateUs: number;
+  /** Events/s of the whole `mdr detect` path (unwrap + normalize + evaluate + findings). */
+  detectPerSec: number;
+  matchesPerEvent: number;
+}
+
+export interface DetectResult {
+  events: number;
+  parsePerSec: number;
+  rows: DetectRow[];
+  breakdown: DetectBreakdown[];
+}
+
+const CT: { product: string; service: string } = { product: 'aws', service: 'cloudtrail' };
+
+/** What `mdr detect --input file.ndjson` does per file (cli/commands/detect.ts), without printing. */
+function detectText(text: string, rules: RuleSet, ctx: { tenantId: string; now: Date }): { events: number; findings: number } {
+  let events = 0;
+  let findings = 0;
+  const { records } = unwrapText(text);
+  for (const record of records) {
+    const res = normalizeRecord(record);
+    if (!res.ok) continue;
+    for (const event of res.events) {
+      events++;
+      for (const rule of rules.evaluate(event.logsource, event.raw)) {
+        if (rule.correlationOnly) continue;
+        buildFinding(rule, event, ctx);
+        findings++;
+      }
+    }
+  }
+  return { events, findings };
+}
+
+export function benchDetect(o: BenchOptions): DetectResult {
+  const n = o.quick ? 5_000 : 20_000;
+  const r = new Rng(99);
+  const calls = apiCatalogue();
+  const text = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailRecord(r, calls, i))).join('\n');
+  const parseMs = medianMs(() => parseAll([text]), o.runs);
+  const parsePerSec = (n / parseMs) * 1000;
+  o.log(`detect input: ${fmt.int(n)} CloudTrail records as NDJSON (${fmt.kb(Buffer.byteLength(text))} KiB); JSON.parse ${fmt.int(parsePerSec)} ev/s`);
+  const events: TelemetryEvent[] = [];
+  for (const rec of unwrapText(text).records) {
+    const res = normalizeRecord(rec);
+    if (res.ok) events.push(...res.events);
+  }
+  const ctx = { tenantId: 'bench', now: new Date() };
+  const rows: DetectRow[] = [];
+  for (const count of [100, 1_000, 3_000]) {
+    const files = cloudTrailRuleFiles(count);
+    let rules!: RuleSet;
+    const compileMs = timeMs(() => (rules = compileRules(files)));
+    if (rules.rules.length !== count) throw new Error(`expected ${count} rules, compiled ${rules.rules.length} (${rules.unsupported.length} unsupported)`);
+    const stats = rules.indexStats(CT);
+    let matches = 0;
+    const evalMs = medianMs(() => {
+      matches = 0;
+      for (const e of events) matches += rules.evaluate(e.logsource, e.raw).length;
+    }, o.runs);
+    let out = { events: 0, findings: 0 };
+    const detectMs = medianMs(() => (out = detectText(text, rules, ctx)), o.runs);
+    if (out.events !== n) throw new Error(`detect saw ${out.events} of ${n} events`);
+    const row: DetectRow = {
+      rules: count,
+      compileMs,
+      indexed: stats.indexed,
+      unindexed: stats.unindexed,
+      evaluateUs: (evalMs * 1000) / events.length,
+      detectPerSec: (n / detectMs) * 1000,
+      matchesPerEvent: matches / events.length,
+    };
+    o.log(
+      `detect ${count} rules: compile ${fmt.ms(compileMs, 0)} ms; evaluate ${fmt.us(row.evaluateUs)} µs/event; mdr detect ${fmt.int(row.detectPerSec)} ev/s (${fmt.pct(row.detectPerSec / parsePerSec)} of JSON.parse); ${row.matchesPerEvent.toFixed(3)} matches/event`,
+    );
+    rows.push(row);
+  }
+  // Where the time goes at the largest rule count: the same rules split by kind, each subset evaluated alone.
+  const biggest = cloudTrailRuleFiles(3_000);
+  const kinds: Array<[string, (t: string) => boolean]> = [
+    ['select an eventName (indexed by name)', (t) => t.includes('eventName')],
+    ['no eventName: identity / error code / user agent (no regex)', (t) => !t.includes('eventName') && !t.includes('|re') && !t.includes('|cidr')],
+    ['no eventName: `userAgent|re`', (t) => !t.includes('eventName') && t.includes('|re')],
+    ['no eventName: `sourceIPAddress|cidr` + `readOnly: false`', (t) => !t.includes('eventName') && t.includes('|cidr')],
+  ];
+  const breakdown: DetectBreakdown[] = [];
+  for (const [kind, pred] of kinds) {
+    const subset = compileRules(biggest.filter((f) => pred(f.text)));
+    const ms = medianMs(() => {
+      for (const e of events) subset.evaluate(e.logsource, e.raw);
+    }, o.runs);
+    const st = subset.indexStats(CT);
+    breakdown.push({ kind, rules: subset.rules.length, indexed: st.indexed, unindexed: st.unindexed, evaluateUs: (ms * 1000) / events.length });
+    o.log(`detect 3000-rule breakdown: ${kind}: ${subset.rules.length} rules, ${fmt.us((ms * 1000) / events.length)} µs/event`);
+  }
+  return { events: n, parsePerSec, rows, breakdown };
+}
+
+export interface DetectBreakdown {
+  kind: string;
+  rules: number;
+  indexed: number;
+  unindexed: number;
+  evaluateUs: number;
+}
+
+export function breakdownMarkdown(d: DetectResult): string {
+  return table(
+    ['rules of the 3,000 that…', 'rules', 'indexed / unindexed', 'evaluate µs/event (subset alone)'],
+    d.breakdown.map((b) => [b.kind, fmt.int(b.rules), `${b.indexed} / ${b.unindexed}`, fmt.us(b.evaluateUs)]),
+  );
+}
+
+export function detectMarkdown(d: DetectResult): string {
+  const base = d.rows[0];
+  return table(
+    ['rules', 'compile (ms)', 'indexed / unindexed', 'evaluate µs/event', 'vs 100 rules', '`mdr detect` ev/s', 'vs JSON.parse', 'matches/event'],
+    d.rows.map((r) => [
+      fmt.int(r.rules),
+      fmt.int(r.compileMs),
+      `${r.indexed} / ${r.unindexed}`,
+      fmt.us(r.evaluateUs),
+      `${(r.evaluateUs / base.evaluateUs).toFixed(2)}×`,
+      fmt.int(r.detectPerSec),
+      fmt.pct(r.detectPerSec / d.parsePerSec),
+      r.matchesPerEvent.toFixed(3),
+    ]),
+  );
+}

@@ -1,0 +1,214 @@
+/**
+ * Fuzz: normalizers. Generated vendor records (CloudTrail, Okta, Windows,
+ * VPC Flow Logs), the same records mutated, and arbitrary text never make
+ * unwrapping or normalizing throw; every rejection carries a reason; and a
+ * batch mixing good and bad messages rejects exactly the bad ones, each with
+ * its message id and reason, while every good one is normalized.
+ *
+ * CI size by default; MDR_FUZZ_RUNS=N for more, MDR_FUZZ_SEED=S to replay.
+ */
+import fc from 'fast-check';
+import { unwrapText } from '../../../shared/normalize/envelopes';
+import { normalizeBatch, type RawMessage } from '../../../shared/normalize/normalize-batch';
+import { normalizeRecord } from '../../../shared/normalize/registry';
+import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from '../../bench/generators';
+
+const runs = (ci: number) => {
+  const n = Number(process.env.MDR_FUZZ_RUNS);
+  const seed = Number(process.env.MDR_FUZZ_SEED);
+  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
+};
+const tried = new Map<string, number>();
+const hit = (k: string) => tried.set(k, (tried.get(k) ?? 0) + 1);
+afterAll(() => {
+  const total = [...tried.values()].reduce((a, b) => a + b, 0);
+  console.log(`fuzz normalize: ${total} cases tried (${[...tried].map(([k, v]) => `${k}=${v}`).join(' ')})`);
+});
+
+const CALLS = apiCatalogue();
+type Kind = 'cloudtrail' | 'cloudtrail-envelope' | 'okta' | 'windows' | 'vpcflow';
+const KINDS: Kind[] = ['cloudtrail', 'cloudtrail-envelope', 'okta', 'windows', 'vpcflow'];
+
+function generate(kind: Kind, seed: number): Record<string, unknown> {
+  const r = new Rng(seed);
+  const i = seed % 100_000;
+  switch (kind) {
+    case 'cloudtrail':
+      return cloudTrailRecord(r, CALLS, i);
+    case 'cloudtrail-envelope':
+      return cloudTrailEnvelope(cloudTrailRecord(r, CALLS, i), r);
+    case 'okta':
+      return oktaEvent(r, i);
+    case 'windows':
+      return windowsEvent(r, i);
+    case 'vpcflow': {
+      const fields = VPC_V2_HEADER.split(' ');
+      return Object.fromEntries(vpcFlowLine(r, i).split(' ').map((v, k) => [fields[k], v]));
+    }
+  }
+}
+
+const arbRecord = fc.tuple(fc.constantFrom(...KINDS), fc.nat()).map(([kind, seed]) => ({ kind, record: generate(kind, seed) }));
+
+/** A structural edit somewhere in a JSON value: delete, replace with anything, wrap in an array, stringify. */
+const arbEdit = fc.record({
+  path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+  op: fc.constantFrom('delete', 'set', 'wrap', 'stringify', 'null'),
+  value: fc.oneof(fc.anything({ maxDepth: 2 }), fc.constantFrom('', ' ', '-', '1e999', '0x17', 'NaN', '\u0000', '9'.repeat(40), '2026-13-45T99:99:99Z')),
+});
+
+function applyEdit(root: unknown, edit: { path: number[]; op: string; value: unknown }): unknown {
+  const copy = structuredClone(root) as Record<string, unknown>;
+  let parent: Record<string, unknown> | unknown[] = copy;
+  for (let d = 0; d < edit.path.length; d++) {
+    const keys = Array.isArray(parent) ? parent.map((_, i) => i) : Object.keys(parent);
+    if (keys.length === 0) break;
+    const key = keys[edit.path[d] % keys.length];
+    const child = (parent as Record<string | number, unknown>)[key];
+    const last = d === edit.path.length - 1 || typeof child !== 'object' || child === null;
+    if (last) {
+      const p = parent as Record<string | number, unknown>;
+      if (edit.op === 'delete') {
+        if (Array.isArray(parent)) parent.splice(key as number, 1);
+        else delete p[key];
+      } else if (edit.op === 'set') p[key] = edit.value;
+      else if (edit.op === 'wrap') p[key] = [child];
+      else if (edit.op === 'stringify') p[key] = JSON.stringify(child) ?? 'undefined';
+      else p[key] = null;
+      break;
+    }
+    parent = child as Record<string, unknown>;
+  }
+  return copy;
+}
+
+/** A text edit: truncate, delete a range, insert bytes, duplicate a slice. */
+const arbTextEdit = fc.record({
+  at: fc.nat(),
+  len: fc.nat({ max: 40 }),
+  op: fc.constantFrom('truncate', 'delete', 'insert', 'duplicate'),
+  text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('{', '}', '[', ']', '"', '\\', '\n', ',', ':', '\r\n', '\u2028', '\uFEFF', 'null')),
+});
+
+function applyTextEdit(s: string, e: { at: number; len: number; op: string; text: string }): string {
+  const at = s.length ? e.at % s.length : 0;
+  switch (e.op) {
+    case 'truncate':
+      return s.slice(0, at);
+    case 'delete':
+      return s.slice(0, at) + s.slice(at + e.len);
+    case 'insert':
+      return s.slice(0, at) + e.text + s.slice(at);
+    default:
+      return s.slice(0, at) + s.slice(at, at + e.len) + s.slice(at);
+  }
+}
+
+function checkResult(r: ReturnType<typeof normalizeRecord>): void {
+  if (!r.ok) {
+    expect(typeof r.reason).toBe('string');
+    expect(r.reason.trim().length).toBeGreaterThan(0);
+  } else {
+    expect(r.events.length).toBeGreaterThan(0);
+    for (const e of r.events) {
+      expect(Number.isFinite(e.time)).toBe(true);
+      expect(typeof e.uid).toBe('string');
+    }
+  }
+}
+
+describe('fuzz: normalizers', () => {
+  it('every generated record of each source normalizes', () => {
+    fc.assert(
+      fc.property(arbRecord, ({ kind, record }) => {
+        hit('generated');
+        const r = normalizeRecord(record);
+        if (!r.ok) throw new Error(`${kind} rejected: ${r.reason}`);
+        checkResult(r);
+      }),
+      runs(300),
+    );
+  });
+
+  it('mutated records never throw; every rejection has a reason', () => {
+    fc.assert(
+      fc.property(arbRecord, fc.array(arbEdit, { minLength: 1, maxLength: 6 }), ({ record }, edits) => {
+        hit('mutated-record');
+        const mutated = edits.reduce<unknown>((acc, e) => applyEdit(acc, e), record);
+        checkResult(normalizeRecord(mutated));
+      }),
+      runs(1500),
+    );
+  });
+
+  it('mutated and arbitrary text never makes unwrapping throw; every failure has a reason', () => {
+    const arbText = fc.oneof(
+      fc.tuple(fc.array(arbRecord, { minLength: 1, maxLength: 4 }), fc.array(arbTextEdit, { minLength: 1, maxLength: 4 }), fc.constantFrom('ndjson', 'array', 'records', 'pretty')).map(([recs, edits, shape]) => {
+        const objs = recs.map((x) => x.record);
+        const text =
+          shape === 'ndjson' ? objs.map((o) => JSON.stringify(o)).join('\n') : shape === 'array' ? JSON.stringify(objs) : shape === 'records' ? JSON.stringify({ Records: objs }) : objs.map((o) => JSON.stringify(o, null, 2)).join('\n');
+        return edits.reduce((s, e) => applyTextEdit(s, e), text);
+      }),
+      fc.string({ maxLength: 400 }),
+      fc.json({ maxDepth: 3 }),
+      fc.array(fc.constantFrom('{', '}', '[', ']', '"', '\\', '\n', ',', ':', 'a', '1', ' ', 'type=SYSCALL ', '2 ', 'version srcaddr dstaddr\n'), { maxLength: 200 }).map((xs) => xs.join('')),
+    );
+    fc.assert(
+      fc.property(arbText, (text) => {
+        hit('text');
+        const { records, failures } = unwrapText(text);
+        for (const f of failures) expect(f.reason.trim().length).toBeGreaterThan(0);
+        for (const rec of records) checkResult(normalizeRecord(rec));
+        const batch = normalizeBatch([{ messageId: 'm', body: text }]);
+        for (const r of batch.rejected) {
+          expect(r.messageId).toBe('m');
+          expect(r.reason.trim().length).toBeGreaterThan(0);
+        }
+      }),
+      runs(1500),
+    );
+  });
+
+  it('a batch of good and bad messages rejects exactly the bad ones, with reasons, and normalizes every good one', () => {
+    const arbGood = fc.oneof(
+      fc.array(fc.tuple(fc.constantFrom<Kind>('cloudtrail', 'okta', 'windows', 'vpcflow'), fc.nat()), { minLength: 1, maxLength: 3 }).map((xs) => {
+        const recs = xs.map(([k, s]) => generate(k, s));
+        return { body: recs.map((x) => JSON.stringify(x)).join('\n'), records: recs.length };
+      }),
+      fc.nat().map((s) => ({ body: JSON.stringify(generate('cloudtrail-envelope', s)), records: 1 })),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 5 }).map((ss) => ({ body: JSON.stringify({ Records: ss.map((s) => generate('cloudtrail', s)) }), records: ss.length })),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 5 }).map((ss) => ({ body: [VPC_V2_HEADER, ...ss.map((s) => vpcFlowLine(new Rng(s), s))].join('\n'), records: ss.length })),
+    );
+    const arbBad = fc.oneof(
+      // Truncated JSON: the closing brace is always cut.
+      fc.tuple(arbRecord, fc.nat()).map(([{ record }, k]) => {
+        const t = JSON.stringify(record);
+        return `truncated:${t.slice(0, 1 + (k % (t.length - 1)))}`;
+      }),
+      fc.string({ maxLength: 60 }).map((s) => `not json: ${s.replace(/[\r\n\u2028\u2029]/g, ' ')}`),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).map((k) => `zz_${k}`), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }).map((o) => JSON.stringify(o)),
+      fc.constantFrom('', '   ', '\n\n', 'null', '42', '"a string"', 'true', '[1,2,3]', '[]', '[null]', '{"Records":[1,"x",null]}', '{"Records":[{"zz":1}]}'),
+    ).map((b) => (b.startsWith('truncated:') ? b.slice('truncated:'.length) : b));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(arbGood.map((g) => ({ good: true as const, ...g })), arbBad.map((body) => ({ good: false as const, body, records: 0 }))), { minLength: 1, maxLength: 12 }), (items) => {
+        hit('batch');
+        const messages: RawMessage[] = items.map((it, i) => ({ messageId: `msg-${i}`, body: it.body }));
+        const { events, rejected } = normalizeBatch(messages);
+        items.forEach((it, i) => {
+          const id = `msg-${i}`;
+          const mine = rejected.filter((r) => r.messageId === id);
+          const produced = events.filter((e) => e.source === id).length;
+          if (it.good) {
+            expect({ id, rejected: mine }).toEqual({ id, rejected: [] });
+            expect(produced).toBe(it.records);
+          } else {
+            expect(mine.length).toBeGreaterThan(0);
+            for (const r of mine) expect(r.reason.trim().length).toBeGreaterThan(0);
+            expect(produced).toBe(0);
+          }
+        });
+      }),
+      runs(500),
+    );
+  });
+});
