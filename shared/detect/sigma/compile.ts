@@ -291,14 +291,20 @@ function valuePred(v: RuleValue, spec: FieldSpec): { pred: Pred; alt?: LiteralAl
       };
     }
     case 'cidr': {
-      const list = cidrList(v.cidr);
-      return {
-        pred: (x) => {
-          if (typeof x !== 'string') return false;
-          const fam = isIP(x);
-          return fam !== 0 && list.check(x, fam === 4 ? 'ipv4' : 'ipv6');
-        },
-      };
+      const net = cidrNetwork(v.cidr);
+      if (net.fam === 4) {
+        // IPv4 as integers: one parse per distinct address (memoized), then a mask and compare per rule.
+        const { base, mask } = net;
+        return {
+          pred: (x) => {
+            if (typeof x !== 'string') return false;
+            const ip = ipv4Memo(x);
+            return ip !== undefined && ((ip & mask) >>> 0) === base;
+          },
+        };
+      }
+      const { list } = net;
+      return { pred: (x) => typeof x === 'string' && isIP(x) === 6 && list.check(x, 'ipv6') };
     }
     case 'cmp': {
       const { op, n } = v;
@@ -314,15 +320,58 @@ function valuePred(v: RuleValue, spec: FieldSpec): { pred: Pred; alt?: LiteralAl
   }
 }
 
-function cidrList(cidr: string): BlockList {
+type CidrNetwork = { fam: 4; base: number; mask: number } | { fam: 6; list: BlockList };
+
+function cidrNetwork(cidr: string): CidrNetwork {
   const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(cidr);
   const fam = m ? isIP(m[1]) : 0;
   if (!m || fam === 0) fail(`'${cidr}' is not a CIDR network`);
   const prefix = m[2] === undefined ? (fam === 4 ? 32 : 128) : Number(m[2]);
   if (prefix > (fam === 4 ? 32 : 128)) fail(`'${cidr}' has an out-of-range prefix`);
+  if (fam === 4) {
+    const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+    return { fam: 4, mask, base: ((parseIpv4(m[1]) as number) & mask) >>> 0 };
+  }
   const list = new BlockList();
-  list.addSubnet(m[1], prefix, fam === 4 ? 'ipv4' : 'ipv6');
-  return list;
+  list.addSubnet(m[1], prefix, 'ipv6');
+  return { fam: 6, list };
+}
+
+/** Dotted-quad IPv4 to an unsigned integer; undefined for anything else (IPv6, hostnames, leading zeros). */
+function parseIpv4(s: string): number | undefined {
+  let out = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      out = out * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return (out * 256 + octet) >>> 0;
+}
+
+// One event asks every cidr rule about the same few addresses: remember the last one parsed.
+let memoText: string | undefined;
+let memoIp: number | undefined;
+
+function ipv4Memo(s: string): number | undefined {
+  if (s !== memoText) {
+    memoText = s;
+    memoIp = parseIpv4(s);
+  }
+  return memoIp;
 }
 
 /** Keyword searches are full-text: a keyword matches inside any string of the event. */
