@@ -11,7 +11,8 @@ const env = requireEnv([Env.busName, Env.tableName, Env.quarantineQueueUrl]);
 
 export const handler = sqsStage(
   createCasesHandler({
-    store: new DynamoCaseStore(new DynamoDBClient({}), env[Env.tableName]),
+    // Alerts and timeline entries expire after the configured retention; case items are kept.
+    store: new DynamoCaseStore(new DynamoDBClient({}), env[Env.tableName], { childRetentionDays: intEnv(Env.childRetentionDays, 365) }),
     sqs: new SQSClient({}),
     eventBridge: new EventBridgeClient({}),
     busName: env[Env.busName],

@@ -98,6 +98,19 @@ describe('escalation on moto', () => {
     expect(runs).toEqual([1, 2]);
   }, 30_000);
 
+  it('stops the ladder when someone acknowledges from the page itself (signed link)', async () => {
+    const id = await open('yuri');
+    await settle();
+    const [first] = runtime.sink.deliveries.filter((d) => (d.body.case as Json).id === id);
+    const link = (first.body.case as Json).ackUrl as string;
+    expect(link).toMatch(/\/ack\//);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    await drainStage(runtime, 'escalate');
+    await settle(2100);
+    await settle(2100);
+    expect(pagesFor(id)).toEqual(['0/0:primary']);
+  }, 30_000);
+
   it('defers a medium case in quiet hours but pages a critical one at once', async () => {
     const medium = await open('walt', 'medium', ['quiet']);
     const critical = await open('xena', 'critical', ['quiet']);
