@@ -17,5 +17,11 @@ export interface NotificationRequest {
   severity: Severity;
   status: CaseStatus;
   title: string;
-  reason: 'case_opened' | 'escalated' | 'reminder';
+  /**
+   * Why: a page (opened, escalated, reminder), or keeping a channel's own
+   * incident in step with the case (PagerDuty acknowledge/resolve).
+   */
+  reason: 'case_opened' | 'escalated' | 'reminder' | 'sync_acknowledge' | 'sync_resolve';
+  /** For syncs: the channel kind the change came through (`actor.via`); that kind is not echoed to. */
+  origin?: string;
 }

@@ -90,14 +90,40 @@ async function start(deps: EscalationDeps, c: CaseRecord, previous: EscalationRu
   return fire(deps, c, current, 0, 0);
 }
 
-async function stop(deps: EscalationDeps, c: CaseRecord, remind: boolean): Promise<Step> {
+/**
+ * Channels with an incident of their own (PagerDuty) follow the case: one
+ * sync request per channel the run used. Never back to the channel the
+ * change came from (an ack from PagerDuty is not echoed to PagerDuty).
+ */
+function syncs(c: CaseRecord, run: EscalationRun, action: 'acknowledge' | 'resolve', via: string | undefined): NotificationRequest[] {
+  const channels = [...new Set(run.policy.tiers.flatMap((t) => t.channels))];
+  const reason = action === 'acknowledge' ? 'sync_acknowledge' : 'sync_resolve';
+  return channels.map((channel) => ({
+      notificationId: stableId('sync', c.caseId, String(run.run), action, channel),
+      tenantId: c.tenantId,
+      caseId: c.caseId,
+      caseVersion: c.version,
+      run: run.run,
+      loop: 0,
+      tier: 0,
+      channel,
+      target: 'incident',
+      severity: c.severity,
+      status: c.status,
+      title: c.title,
+      reason,
+      ...(via ? { origin: via } : {}),
+    }));
+}
+
+async function stop(deps: EscalationDeps, c: CaseRecord, action: 'acknowledge' | 'resolve' | undefined, via: string | undefined): Promise<Step> {
   const run = await deps.store.getRun(c.caseId);
   if (!run) return NONE;
   if (run.state === 'active') await deps.store.putRun({ ...run, state: 'stopped', version: run.version + 1 }, run.version);
-  if (remind && run.policy.reminderSeconds) {
+  if (action === 'acknowledge' && run.policy.reminderSeconds) {
     await deps.store.schedule({ caseId: c.caseId, run: run.run, loop: 0, tier: 0, kind: 'reminder', dueAt: at(deps.now, run.policy.reminderSeconds) });
   }
-  return NONE;
+  return { notifications: action ? syncs(c, run, action, via) : [], events: [] };
 }
 
 /** A case changed: start, stop or restart its escalation. */
@@ -108,11 +134,12 @@ export async function onCaseEvent(deps: EscalationDeps, detailType: string, deta
     case DetailTypes.caseOpened:
       return c.status === 'NEW' && !(await deps.store.getRun(c.caseId)) ? start(deps, c, undefined) : (await replayOpening(deps, c));
     case DetailTypes.caseAcknowledged:
-      return stop(deps, c, true);
+      return stop(deps, c, 'acknowledge', detail.actor?.via);
     case DetailTypes.caseResolved:
+      return stop(deps, c, 'resolve', detail.actor?.via);
     case DetailTypes.caseClosed:
     case DetailTypes.caseMerged:
-      return stop(deps, c, false);
+      return stop(deps, c, undefined, undefined);
     case DetailTypes.caseUpdated:
       // Un-acknowledged: nobody has it any more, so the ladder starts again from the first tier.
       if (detail.change === 'unacknowledged' && c.status === 'NEW') {

@@ -1,7 +1,7 @@
 import type { CaseStore } from '../cases/store';
 import type { NotificationRequest } from '../contracts/notification';
 import type { ChannelsConfig } from './channels';
-import { deliverVia, type DeliveryContext, type DeliveryOutcome } from './channels/index';
+import { deliverVia, syncCaseState, type DeliveryContext, type DeliveryOutcome } from './channels/index';
 import type { NotificationLedger } from './ledger';
 
 export interface NotifyContext {
@@ -18,11 +18,14 @@ export interface NotifyContext {
   leaseSeconds: number;
 }
 
+/** Channel kinds with an incident of their own that follows the case's acknowledge and resolve. */
+const INCIDENT_CHANNELS: readonly string[] = ['pagerduty'];
+
 export type NotifyResult = { kind: 'sent' | 'duplicate' | 'skipped'; reason?: string } | DeliveryOutcome;
 
 /** Page only while nobody has taken the case; reminders only while it is still open. */
 function stillWanted(n: NotificationRequest, status: string | undefined): boolean {
-  if (status === undefined) return true;
+  if (status === undefined || n.reason === 'sync_acknowledge' || n.reason === 'sync_resolve') return true;
   if (n.reason === 'reminder') return status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
   return status === 'NEW';
 }
@@ -40,12 +43,18 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
     await ctx.ledger.markRejected(n.notificationId, n.caseId, at, `unknown channel "${n.channel}"`);
     return { kind: 'rejected', status: 0, reason: `unknown channel "${n.channel}"` };
   }
+  const sync = n.reason === 'sync_acknowledge' ? 'acknowledge' : n.reason === 'sync_resolve' ? 'resolve' : undefined;
+  if (sync && !INCIDENT_CHANNELS.includes(channel.kind)) return { kind: 'skipped', reason: `${channel.kind} keeps no incident to sync` };
+  // Never echo a change back to the channel it came from (PagerDuty told us; PagerDuty knows).
+  if (sync && channel.kind === n.origin) return { kind: 'skipped', reason: `change came from ${n.origin}` };
   const current = await ctx.cases.getCase(n.caseId);
   if (!stillWanted(n, current?.status)) return { kind: 'skipped', reason: `case is ${current?.status}` };
   const claim = await ctx.ledger.claim(n.notificationId, n.caseId, ctx.now(), ctx.leaseSeconds);
   if (claim === 'already-sent') return { kind: 'duplicate' };
   if (claim === 'in-progress') return { kind: 'retry', reason: 'another delivery of this notification is in progress' };
-  const outcome = await deliverVia(
+  const outcome = sync
+    ? ((await syncCaseState(channel, n.caseId, sync, ctx.delivery)) ?? { kind: 'sent' as const, status: 0 })
+    : await deliverVia(
     channel,
     {
       notification: n,

@@ -80,6 +80,8 @@ const REASON_TEXT: Record<NotificationRequest['reason'], string> = {
   case_opened: 'New case',
   escalated: 'Escalated case',
   reminder: 'Reminder: case still unresolved',
+  sync_acknowledge: 'Case acknowledged',
+  sync_resolve: 'Case resolved',
 };
 
 export function reasonText(reason: NotificationRequest['reason']): string {
