@@ -1,30 +1,20 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ACK_API, ACK_API_ROUTES, Env, type ResourceNames } from '../../shared/catalogue';
+import type { CaseApiProps } from './case-api';
+import { ACK_API, ACK_API_ROUTES, Env } from '../../shared/catalogue';
 import { createMdrFunction } from '../defaults/function';
 import { grantTableReadWrite } from '../defaults/iam';
 import { logGroupProps } from '../defaults/logs';
 import { acknowledge } from '../nag';
 
-export interface AckApiProps {
-  readonly names: ResourceNames;
-  readonly key: kms.IKey;
-  readonly tenantId: string;
-  readonly tableArn: string;
-  readonly tableName: string;
-  readonly bus: events.IEventBus;
-  readonly logRetentionDays: number;
-  readonly reopenWindowHours: number;
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
-}
+/** What both HTTP APIs need: they act on cases through the same service. */
+export type AckApiProps = Omit<CaseApiProps, 'childRetentionDays'>;
 
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',

@@ -195,20 +195,8 @@ export class CustomerStack extends Stack {
       provider,
     });
 
-    this.caseApi = new CaseApi(this, 'CaseApi', {
-      names,
-      key,
-      tenantId: config.tenantId,
-      tableArn: this.table.table.tableArn,
-      tableName: this.table.table.tableName,
-      bus: this.bus.bus,
-      logRetentionDays: config.logRetentionDays,
-      reopenWindowHours: config.reopenWindowHours,
-      childRetentionDays: config.childRetentionDays,
-      throttle: config.apiThrottle,
-    });
-
-    this.ackApi = new AckApi(this, 'AckApi', {
+    // The two HTTP APIs act on cases through the same service: same table, bus, settings.
+    const apiProps = {
       names,
       key,
       tenantId: config.tenantId,
@@ -218,7 +206,9 @@ export class CustomerStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       reopenWindowHours: config.reopenWindowHours,
       throttle: config.apiThrottle,
-    });
+    };
+    this.caseApi = new CaseApi(this, 'CaseApi', { ...apiProps, childRetentionDays: config.childRetentionDays });
+    this.ackApi = new AckApi(this, 'AckApi', apiProps);
     // Pages carry signed ack links to it.
     core.notify.function.addEnvironment(Env.ackApiUrl, this.ackApi.url);
     core.notify.function.addEnvironment(Env.ackLinkSecretId, this.ackApi.linkSecret.secretArn);

@@ -15,19 +15,15 @@ import { CaseError, parseAction } from '../../../shared/cases/lifecycle';
 import type { CaseRecord } from '../../../shared/cases/model';
 import type { CaseDetail, CasePage, CaseQuery, CaseStore, CaseWrite, CorrelationRecord, TimelineEntry, WriteResult } from '../../../shared/cases/store';
 import type { CaseEvent, CaseStatus } from '../../../shared/contracts/case-event';
+import { caseCounter, runs } from './support';
 
-const runs = (ci: number) => {
-  const n = Number(process.env.MDR_FUZZ_RUNS);
-  const seed = Number(process.env.MDR_FUZZ_SEED);
-  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
-};
-const tried = new Map<string, number>();
-const hit = (k: string) => tried.set(k, (tried.get(k) ?? 0) + 1);
+const counter = caseCounter();
+const hit = counter.hit;
 const statuses = new Map<number, number>();
 afterAll(() => {
-  const total = [...tried.values()].reduce((a, b) => a + b, 0);
+  const total = counter.total();
   console.log(
-    `fuzz case-api: ${total} cases tried (${[...tried].map(([k, v]) => `${k}=${v}`).join(' ')}); statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' ')}`,
+    `fuzz case-api: ${total} cases tried (${counter.summary()}); statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}:${v}`).join(' ')}`,
   );
 });
 

@@ -12,17 +12,13 @@ import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, type RawMessage } from '../../../shared/normalize/normalize-batch';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from '../../bench/generators';
+import { caseCounter, runs } from './support';
 
-const runs = (ci: number) => {
-  const n = Number(process.env.MDR_FUZZ_RUNS);
-  const seed = Number(process.env.MDR_FUZZ_SEED);
-  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
-};
-const tried = new Map<string, number>();
-const hit = (k: string) => tried.set(k, (tried.get(k) ?? 0) + 1);
+const counter = caseCounter();
+const hit = counter.hit;
 afterAll(() => {
-  const total = [...tried.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz normalize: ${total} cases tried (${[...tried].map(([k, v]) => `${k}=${v}`).join(' ')})`);
+  const total = counter.total();
+  console.log(`fuzz normalize: ${total} cases tried (${counter.summary()})`);
 });
 
 const CALLS = apiCatalogue();

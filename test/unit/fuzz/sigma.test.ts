@@ -11,19 +11,15 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { compileRules, lintRules, RuleLoadError, type RuleSet } from '../../../shared/detect/sigma';
 import { apiCatalogue, cloudTrailRule, Rng } from '../../bench/generators';
+import { caseCounter, runs } from './support';
 
-const runs = (ci: number) => {
-  const n = Number(process.env.MDR_FUZZ_RUNS);
-  const seed = Number(process.env.MDR_FUZZ_SEED);
-  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
-};
-const tried = new Map<string, number>();
-const hit = (k: string) => tried.set(k, (tried.get(k) ?? 0) + 1);
+const counter = caseCounter();
+const hit = counter.hit;
 const outcomes = { loaded: 0, refused: 0 };
 
 afterAll(() => {
-  const total = [...tried.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz sigma: ${total} cases tried (${[...tried].map(([k, v]) => `${k}=${v}`).join(' ')}); loaded=${outcomes.loaded} refused with RuleLoadError=${outcomes.refused}`);
+  const total = counter.total();
+  console.log(`fuzz sigma: ${total} cases tried (${counter.summary()}); loaded=${outcomes.loaded} refused with RuleLoadError=${outcomes.refused}`);
 });
 
 const CALLS = apiCatalogue();

@@ -9,17 +9,13 @@
  */
 import fc from 'fast-check';
 import { SIGNATURE_TOLERANCE_SECONDS, signatureHeader, verifySignature } from '../../../shared/notify/signature';
+import { caseCounter, runs } from './support';
 
-const runs = (ci: number) => {
-  const n = Number(process.env.MDR_FUZZ_RUNS);
-  const seed = Number(process.env.MDR_FUZZ_SEED);
-  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
-};
-const tried = new Map<string, number>();
-const hit = (k: string) => tried.set(k, (tried.get(k) ?? 0) + 1);
+const counter = caseCounter();
+const hit = counter.hit;
 afterAll(() => {
-  const total = [...tried.values()].reduce((a, b) => a + b, 0);
-  console.log(`fuzz signature: ${total} cases tried (${[...tried].map(([k, v]) => `${k}=${v}`).join(' ')})`);
+  const total = counter.total();
+  console.log(`fuzz signature: ${total} cases tried (${counter.summary()})`);
 });
 
 const arbSecret = fc.string({ minLength: 1, maxLength: 64 });

@@ -1,0 +1,16 @@
+/** fast-check settings: CI size by default, `MDR_FUZZ_RUNS` / `MDR_FUZZ_SEED` for longer or replayed runs. */
+export function runs(ci: number): { numRuns: number; seed?: number } {
+  const n = Number(process.env.MDR_FUZZ_RUNS);
+  const seed = Number(process.env.MDR_FUZZ_SEED);
+  return { numRuns: Number.isInteger(n) && n > 0 ? n : ci, ...(Number.isInteger(seed) ? { seed } : {}) };
+}
+
+/** Counts cases per property; `total()` and `summary()` for the line each suite prints. */
+export function caseCounter() {
+  const tried = new Map<string, number>();
+  return {
+    hit: (k: string) => void tried.set(k, (tried.get(k) ?? 0) + 1),
+    total: () => [...tried.values()].reduce((a, b) => a + b, 0),
+    summary: () => [...tried].map(([k, v]) => `${k}=${v}`).join(' '),
+  };
+}
