@@ -1,6 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalRuntime } from '../../local/runtime';
+import { pagerDutySignature } from '../../shared/ack/pagerduty';
+import { slackSignature } from '../../shared/ack/slack';
 import { DynamoEscalationStore } from '../../shared/aws/dynamo-escalation-store';
+import { pdBody, slackBody } from '../unit/ack/fixtures';
 import type { EscalationConfig } from '../../shared/escalation/policy';
 import { finding, findingEnvelope } from '../fixtures/findings';
 import { drainStage, startRuntime } from './support/runtime';
@@ -105,6 +108,38 @@ describe('escalation on moto', () => {
     const link = (first.body.case as Json).ackUrl as string;
     expect(link).toMatch(/\/ack\//);
     expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    await drainStage(runtime, 'escalate');
+    await settle(2100);
+    await settle(2100);
+    expect(pagesFor(id)).toEqual(['0/0:primary']);
+  }, 30_000);
+
+  it.each([
+    ['slack', 'zack'],
+    ['pagerduty', 'zoe'],
+  ])('stops the ladder when someone acknowledges through %s', async (path, user) => {
+    const id = await open(user);
+    await settle();
+    const now = Math.floor(Date.now() / 1000);
+    const res =
+      path === 'slack'
+        ? await (async () => {
+            const body = slackBody(id, { response_url: undefined });
+            return fetch(`${runtime.ackApi.url}/slack/actions`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now), 'x-slack-signature': slackSignature(runtime.ackApi.secrets.slack, now, body) },
+              body,
+            });
+          })()
+        : await (async () => {
+            const body = pdBody('incident.acknowledged', id, `pd-${user}`);
+            return fetch(`${runtime.ackApi.url}/pagerduty/webhook`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-pagerduty-signature': pagerDutySignature([runtime.ackApi.secrets.pagerDuty], body) },
+              body,
+            });
+          })();
+    expect(res.status).toBe(200);
     await drainStage(runtime, 'escalate');
     await settle(2100);
     await settle(2100);
