@@ -36,16 +36,43 @@ export class DynamoNotificationLedger implements NotificationLedger {
     }
   }
 
+  /** A failed attempt: the claim is released for a retry and the attempt lands on the case timeline. */
   async release(notificationId: string, caseId: string, reason: string): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { ...key(notificationId), caseId, state: 'failed', lastError: reason },
-        ConditionExpression: '#s <> :sent',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent' },
-      }),
-    );
+    const at = new Date().toISOString();
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...key(notificationId), caseId, state: 'failed', lastError: reason, failedAt: at },
+                ConditionExpression: '#s <> :sent',
+                ExpressionAttributeNames: { '#s': 'state' },
+                ExpressionAttributeValues: { ':sent': 'sent' },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  pk: `CASE#${caseId}`,
+                  sk: `TL#${at}#${notificationId}`,
+                  at,
+                  action: 'notification_attempt_failed',
+                  actor: { type: 'system', id: 'mdr-notify' },
+                  requestId: notificationId,
+                  details: { reason },
+                },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      // Already sent by a concurrent attempt: nothing to release.
+      if ((e as Error).name !== 'TransactionCanceledException') throw e;
+    }
   }
 
   private async settle(notificationId: string, caseId: string, at: string, state: string, details: Record<string, unknown>) {

@@ -1,4 +1,4 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalRuntime } from '../../local/runtime';
@@ -97,6 +97,13 @@ describe('delivery guarantees on moto', () => {
     }
     expect(attempts).toEqual([1, 1, 0]);
     expect(runtime.sink.deliveries.length - before).toBe(1);
+    // Every attempt and its outcome is on the case timeline.
+    const caseId = (runtime.sink.deliveries[runtime.sink.deliveries.length - 1].body.case as { id: string }).id;
+    const res = await runtime.clients.dynamo.send(
+      new QueryCommand({ TableName: runtime.resources.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `CASE#${caseId}` } } }),
+    );
+    const actions = (res.Items ?? []).map((i) => unmarshall(i).action).filter((a) => String(a).startsWith('notification_'));
+    expect(actions.sort()).toEqual(['notification_attempt_failed', 'notification_attempt_failed', 'notification_sent']);
   });
 
   it('opens exactly one case for fifty concurrent alerts with one correlation key, one write per batch', async () => {
