@@ -30,6 +30,7 @@ const ACTIONS: Record<string, string> = {
   assign: 'assign',
   notes: 'note',
   merge: 'merge',
+  resend: 'resend',
 };
 const HTTP_STATUS: Record<string, number> = { invalid_request: 400, forbidden: 403, not_found: 404, illegal_transition: 409, conflict: 409 };
 

@@ -17,7 +17,8 @@ export type CaseAction =
   | { type: 'reopen'; reason?: string }
   | { type: 'assign'; assignee: string }
   | { type: 'note'; text: string }
-  | { type: 'merge'; into: string };
+  | { type: 'merge'; into: string }
+  | { type: 'resend' };
 
 export type CaseErrorCode = 'not_found' | 'illegal_transition' | 'invalid_request' | 'conflict' | 'forbidden';
 
@@ -117,6 +118,10 @@ export function transition(c: CaseRecord, action: CaseAction, actor: Actor, now:
       if (c.status === 'MERGED') refuse(c, 'add a note to', ['NEW', 'ACKNOWLEDGED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
       if (!action.text || action.text.length > NOTE_MAX) throw new CaseError('invalid_request', `note text must be 1-${NOTE_MAX} characters`);
       return { next: bump({ noteCount: (c.noteCount ?? 0) + 1 }), detailType: DetailTypes.caseUpdated, change: 'note_added', details: { text: action.text } };
+    case 'resend':
+      // Page the current tier again on request (a lost page, a changed on-call); it does not change the status.
+      requireStatus(c, 'resend notifications for', ACTIVE);
+      return { next: bump({}), detailType: DetailTypes.caseUpdated, change: 'resend_requested' };
     case 'merge':
       requireStatus(c, 'merge', ACTIVE);
       if (action.into === c.caseId) throw new CaseError('invalid_request', 'a case cannot be merged into itself');
@@ -162,6 +167,7 @@ export function parseAction(type: string, body: Record<string, unknown>): CaseAc
     case 'unacknowledge':
     case 'start':
     case 'close':
+    case 'resend':
       return { type };
     case 'resolve': {
       const resolution = str('resolution');

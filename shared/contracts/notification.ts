@@ -21,7 +21,7 @@ export interface NotificationRequest {
    * Why: a page (opened, escalated, reminder), or keeping a channel's own
    * incident in step with the case (PagerDuty acknowledge/resolve).
    */
-  reason: 'case_opened' | 'escalated' | 'reminder' | 'sync_acknowledge' | 'sync_resolve';
+  reason: 'case_opened' | 'escalated' | 'reminder' | 'resend' | 'sync_acknowledge' | 'sync_resolve';
   /** For syncs: the channel kind the change came through (`actor.via`); that kind is not echoed to. */
   origin?: string;
 }

@@ -146,10 +146,20 @@ export async function onCaseEvent(deps: EscalationDeps, detailType: string, deta
         const previous = await deps.store.getRun(c.caseId);
         return start(deps, c, previous);
       }
+      if (detail.change === 'resend_requested') return resend(deps, c, detail.eventId);
       return NONE;
     default:
       return NONE;
   }
+}
+
+/** A re-send on request: the tier the run last reached pages again, with ids of its own. */
+async function resend(deps: EscalationDeps, c: CaseRecord, requestId: string): Promise<Step> {
+  const run = await deps.store.getRun(c.caseId);
+  const policy = run?.policy ?? selectPolicy(deps.config, { severity: c.severity, tags: c.tags });
+  if (!policy?.tiers.length) return NONE;
+  const tier = Math.min(run?.tier ?? 0, policy.tiers.length - 1);
+  return { notifications: pages(c, policy, run?.run ?? 1, run?.loop ?? 0, tier, 'resend', `resend:${requestId}`), events: [] };
 }
 
 /** A redelivered CaseOpened: resend the first tier of run 1 (same ids) if it is still the live run. */

@@ -27,6 +27,7 @@ export type NotifyResult = { kind: 'sent' | 'duplicate' | 'skipped'; reason?: st
 function stillWanted(n: NotificationRequest, status: string | undefined): boolean {
   if (status === undefined || n.reason === 'sync_acknowledge' || n.reason === 'sync_resolve') return true;
   if (n.reason === 'reminder') return status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
+  if (n.reason === 'resend') return status === 'NEW' || status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
   return status === 'NEW';
 }
 

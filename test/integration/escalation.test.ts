@@ -146,6 +146,21 @@ describe('escalation on moto', () => {
     expect(pagesFor(id)).toEqual(['0/0:primary']);
   }, 30_000);
 
+  it('re-sends the current tier on request, even to an acknowledged case, with new delivery ids', async () => {
+    const id = await open('abel');
+    await settle();
+    await fetch(`${runtime.api.url}/cases/${id}/acknowledge`, { method: 'POST' });
+    const res = await fetch(`${runtime.api.url}/cases/${id}/resend`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    await settle();
+    const mine = runtime.sink.deliveries.filter((d) => (d.body.case as Json).id === id);
+    expect(mine.map((d) => d.body.reason)).toEqual(['case_opened', 'resend']);
+    expect(new Set(mine.map((d) => d.deliveryId)).size).toBe(2);
+    const closed = await fetch(`${runtime.api.url}/cases/${id}/resolve`, { method: 'POST', body: JSON.stringify({ resolution: 'true_positive' }) });
+    expect(closed.status).toBe(200);
+    expect((await fetch(`${runtime.api.url}/cases/${id}/resend`, { method: 'POST' })).status).toBe(409);
+  }, 30_000);
+
   it('defers a medium case in quiet hours but pages a critical one at once', async () => {
     const medium = await open('walt', 'medium', ['quiet']);
     const critical = await open('xena', 'critical', ['quiet']);

@@ -80,6 +80,7 @@ const REASON_TEXT: Record<NotificationRequest['reason'], string> = {
   case_opened: 'New case',
   escalated: 'Escalated case',
   reminder: 'Reminder: case still unresolved',
+  resend: 'Case (sent again on request)',
   sync_acknowledge: 'Case acknowledged',
   sync_resolve: 'Case resolved',
 };
