@@ -24,6 +24,8 @@ export interface LocalRuntimeOptions {
   escalation?: EscalationConfig;
   /** Seconds before a failed message is visible again (see PollerOptions.retryDelaySeconds). */
   retryDelaySeconds?: number;
+  /** Channels beside the built-in `webhook` one (to the local receiver), e.g. a second receiver in tests. */
+  extraChannels?: ChannelsConfig;
   /** Replace a stage's handler (tests inject faults moto cannot produce). */
   wrapHandler?: (stage: StageId, handler: StageHandler) => StageHandler;
 }
@@ -111,7 +113,7 @@ export class LocalRuntime {
     const apiUrl = await api.start();
     const ackApi = await LocalAckApi.start(clients.secrets, resources.prefix);
 
-    const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 } };
+    const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 }, ...options.extraChannels };
     Object.assign(process.env, {
       [Env.tenantId]: options.tenantId ?? 'local',
       [Env.busName]: resources.busName,
