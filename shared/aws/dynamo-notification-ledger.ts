@@ -4,6 +4,19 @@ import type { ClaimResult, NotificationLedger } from '../notify/ledger';
 
 const key = (id: string) => ({ pk: `NOTIF#${id}`, sk: 'NOTIF' });
 
+/** A delivery outcome on the case timeline, written in the same transaction as the ledger change. */
+function timelineEntry(caseId: string, at: string, notificationId: string, action: string, details: Record<string, unknown>) {
+  return {
+    pk: `CASE#${caseId}`,
+    sk: `TL#${at}#${notificationId}`,
+    at,
+    action,
+    actor: { type: 'system', id: 'mdr-notify' },
+    requestId: notificationId,
+    details,
+  };
+}
+
 /** NOTIF#<id> items in the cases table; outcomes also land on the case timeline. */
 export class DynamoNotificationLedger implements NotificationLedger {
   private readonly doc: DynamoDBDocumentClient;
@@ -52,20 +65,7 @@ export class DynamoNotificationLedger implements NotificationLedger {
                 ExpressionAttributeValues: { ':sent': 'sent' },
               },
             },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: `CASE#${caseId}`,
-                  sk: `TL#${at}#${notificationId}`,
-                  at,
-                  action: 'notification_attempt_failed',
-                  actor: { type: 'system', id: 'mdr-notify' },
-                  requestId: notificationId,
-                  details: { reason },
-                },
-              },
-            },
+            { Put: { TableName: this.table, Item: timelineEntry(caseId, at, notificationId, 'notification_attempt_failed', { reason }) } },
           ],
         }),
       );
@@ -80,20 +80,7 @@ export class DynamoNotificationLedger implements NotificationLedger {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: this.table, Item: { ...key(notificationId), caseId, state, settledAt: at, ...details } } },
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                pk: `CASE#${caseId}`,
-                sk: `TL#${at}#${notificationId}`,
-                at,
-                action: state === 'sent' ? 'notification_sent' : 'notification_rejected',
-                actor: { type: 'system', id: 'mdr-notify' },
-                requestId: notificationId,
-                details,
-              },
-            },
-          },
+          { Put: { TableName: this.table, Item: timelineEntry(caseId, at, notificationId, state === 'sent' ? 'notification_sent' : 'notification_rejected', details) } },
         ],
       }),
     );
