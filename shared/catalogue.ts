@@ -272,6 +272,7 @@ export function providerBusName(prefix = 'mdr-provider'): string {
 
 export type RouteId =
   | 'cloudtrail-to-normalize'
+  | 's3-objects-to-normalize'
   | 'findings-to-cases'
   | 'case-events-to-escalate'
   | 'case-events-to-provider'
@@ -292,6 +293,11 @@ export interface RouteSpec {
    * (the envelope account is set by EventBridge, never by the sender).
    */
   readonly sender?: 'provider';
+  /**
+   * `ingest-buckets`: the route exists only when the configuration names S3
+   * log buckets, and the deployment adds `detail.bucket.name: [<buckets>]`.
+   */
+  readonly scope?: 'ingest-buckets';
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -301,6 +307,14 @@ export const ROUTES: readonly RouteSpec[] = [
     bus: 'default',
     pattern: { 'detail-type': [...CLOUDTRAIL_DETAIL_TYPES] },
     target: { kind: 'stage', stage: 'normalize' },
+  },
+  {
+    id: 's3-objects-to-normalize',
+    description: 'Log files landing in the configured S3 buckets (EventBridge "Object Created"), streamed by normalize',
+    bus: 'default',
+    pattern: { source: ['aws.s3'], 'detail-type': ['Object Created'] },
+    target: { kind: 'stage', stage: 'normalize' },
+    scope: 'ingest-buckets',
   },
   {
     id: 'findings-to-cases',

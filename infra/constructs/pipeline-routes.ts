@@ -23,6 +23,8 @@ export interface PipelineRoutesProps {
   readonly provider?: CustomerConfig['provider'];
   /** The routes to create; the catalogue's by default. */
   readonly routes?: readonly RouteSpec[];
+  /** S3 buckets whose new objects are log files to ingest (EventBridge notifications enabled on them). */
+  readonly ingestBuckets?: readonly string[];
 }
 
 /** EventBridge retries a failed delivery this long and this often (both the service maximum), then dead-letters it. */
@@ -143,9 +145,12 @@ export class PipelineRoutes extends Construct {
     for (const route of props.routes ?? ROUTES) {
       // Provider commands exist only in a linked deployment, and only from the provider's account.
       if (route.sender === 'provider' && !props.provider) continue;
+      // S3 log files: only for the buckets the customer names, never every bucket of the account.
+      if (route.scope === 'ingest-buckets' && !props.ingestBuckets?.length) continue;
       const target = this.targetFor(route, props);
       if (!target) continue;
-      const pattern = route.sender === 'provider' && props.provider ? { ...route.pattern, account: [props.provider.accountId] } : route.pattern;
+      let pattern = route.sender === 'provider' && props.provider ? { ...route.pattern, account: [props.provider.accountId] } : route.pattern;
+      if (route.scope === 'ingest-buckets') pattern = { ...pattern, detail: { bucket: { name: [...(props.ingestBuckets ?? [])] } } };
       const rule = new events.Rule(this, route.id, {
         ruleName: props.names.rule(route.id),
         description: route.description,

@@ -17,6 +17,7 @@ import { RulesArtifactBundle } from '../constructs/rules-artifact';
 import { Sweeper } from '../constructs/sweeper';
 import { grantCorrelationState, grantNotifyChannels, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
 import { acknowledge } from '../nag';
+import * as iam from 'aws-cdk-lib/aws-iam';
 
 export interface CustomerStackProps extends StackProps {
   /** Validated customer configuration (`parseCustomerConfig`). */
@@ -193,7 +194,24 @@ export class CustomerStack extends Stack {
       mdrBus: this.bus.bus,
       stageQueues: Object.fromEntries(Object.entries(stages).map(([id, s]) => [id, s.queue])),
       provider,
+      ingestBuckets: config.ingestBuckets,
     });
+    // normalize reads the log files it is told about, in those buckets only.
+    if (config.ingestBuckets.length) {
+      core.normalize.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: config.ingestBuckets.map((b) => `arn:${this.partition}:s3:::${b}/*`),
+        }),
+      );
+      for (const b of config.ingestBuckets) {
+        acknowledge(
+          core.normalize.role,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b}/*]`,
+          'normalize reads any new object of a configured log bucket (its keys are dated paths written by AWS services); the statement allows s3:GetObject only, on those buckets only.',
+        );
+      }
+    }
 
     // The two HTTP APIs act on cases through the same service: same table, bus, settings.
     const apiProps = {

@@ -37,6 +37,8 @@ export interface CustomerConfig {
   readonly analystAccess?: { readonly roleArn: string; readonly externalId: string };
   /** Steady-state requests per second and burst of the case API (stage-wide). */
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** S3 buckets holding log files to ingest (CloudTrail, VPC Flow Logs, …); they need EventBridge notifications on. */
+  readonly ingestBuckets: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -324,6 +326,15 @@ function parseAlarmEmails(v: unknown): string[] {
   return v as string[];
 }
 
+function parseIngestBuckets(v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('ingestBuckets', 'must be a list of S3 bucket names');
+  v.forEach((b, i) => {
+    if (typeof b !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b)) throw new ConfigError(`ingestBuckets[${i}]`, 'must be an S3 bucket name');
+  });
+  return v as string[];
+}
+
 function parseApiThrottle(v: unknown): CustomerConfig['apiThrottle'] {
   const o = v ?? {};
   if (!isObj(o)) throw new ConfigError('apiThrottle', 'must be an object with rateLimit and burstLimit');
@@ -357,6 +368,7 @@ export function parseCustomerConfig(input: unknown): CustomerConfig {
     channels,
     caseLinkBase: str(input, 'caseLinkBase', '', /^https?:\/\//, 'https://mdr.invalid/cases'),
     logRetentionDays: int(input, 'logRetentionDays', 90, 1, 3653),
+    ingestBuckets: parseIngestBuckets(input.ingestBuckets),
     reopenWindowHours: int(input, 'reopenWindowHours', 72, 1, 24 * 365),
     childRetentionDays: int(input, 'childRetentionDays', 365, 1, 3650),
     alarmEmails: parseAlarmEmails(input.alarmEmails),

@@ -206,7 +206,8 @@ describe('customer stack', () => {
 
   test('routes come from the catalogue, each target with a dead-letter queue', () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule');
-    for (const route of ROUTES) {
+    // S3 log ingest exists only with configured buckets (test/infra/ingest.test.ts).
+    for (const route of ROUTES.filter((r) => r.scope !== 'ingest-buckets')) {
       const rule = Object.values(rules).find((r) => r.Properties?.Name === names.rule(route.id));
       expect(rule).toBeDefined();
       // Routes from the provider also match the envelope account, which EventBridge sets and a sender cannot.
