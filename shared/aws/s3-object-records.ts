@@ -1,5 +1,5 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { RecordSplitter, type Unwrapped } from '../normalize/envelopes';
@@ -18,33 +18,27 @@ export async function* objectRecords(s3: S3Client, ref: S3ObjectRef): AsyncGener
   if (!body) throw new Error('object has no body');
   const splitter = new RecordSplitter();
   const decoder = new StringDecoder('utf8');
-  let stream: AsyncIterable<Buffer> = body;
-  let first = true;
-  const iterator = body[Symbol.asyncIterator]();
-  const head = await iterator.next();
-  if (head.done) return;
-  const firstChunk = head.value as Buffer;
-  if (firstChunk[0] === 0x1f && firstChunk[1] === 0x8b) {
-    const gunzip = createGunzip();
-    void (async () => {
-      try {
-        gunzip.write(firstChunk);
-        for (let n = await iterator.next(); !n.done; n = await iterator.next()) gunzip.write(n.value as Buffer);
-        gunzip.end();
-      } catch (e) {
-        gunzip.destroy(e as Error);
-      }
-    })();
-    stream = gunzip;
-    first = false;
-  }
-  if (first) {
-    yield splitter.push(decoder.write(firstChunk));
-    for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield splitter.push(decoder.write(n.value as Buffer));
-  } else {
-    for await (const chunk of stream) yield splitter.push(decoder.write(chunk));
-  }
+  for await (const chunk of await decompressed(body)) yield splitter.push(decoder.write(chunk as Buffer));
   const tail = decoder.end();
   if (tail) yield splitter.push(tail);
   yield splitter.end();
+}
+
+/** The object's bytes, through gunzip when its first bytes are the gzip magic (whatever its key says). */
+async function decompressed(body: Readable): Promise<AsyncIterable<Buffer>> {
+  const chunks = body[Symbol.asyncIterator]();
+  const head = await chunks.next();
+  if (head.done) return Readable.from([]);
+  const first = head.value as Buffer;
+  const all = Readable.from(
+    (async function* () {
+      yield first;
+      for (let n = await chunks.next(); !n.done; n = await chunks.next()) yield n.value as Buffer;
+    })(),
+  );
+  if (first[0] !== 0x1f || first[1] !== 0x8b) return all;
+  const gunzip = createGunzip();
+  // pipeline destroys gunzip with any read error, so it surfaces in the caller's for-await.
+  pipeline(all, gunzip, () => undefined);
+  return gunzip;
 }
