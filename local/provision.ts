@@ -52,7 +52,12 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
  * catalogue: stage queues with DLQ redrive, the quarantine queue, the MDR and
  * provider buses, the routes, the cases table and the webhook signing secret.
  */
-export async function provision(clients: LocalClients, prefix: string): Promise<LocalResources> {
+export interface ProvisionOptions {
+  /** A provider bus in another (moto) account to forward case events to; default: a local stand-in bus. */
+  providerBusArn?: string;
+}
+
+export async function provision(clients: LocalClients, prefix: string, options: ProvisionOptions = {}): Promise<LocalResources> {
   const names = resourceNames(prefix);
   const { sqs, eventBridge, dynamo, secrets } = clients;
   const retention = String(DLQ_RETENTION_DAYS * 86400);
@@ -77,9 +82,9 @@ export async function provision(clients: LocalClients, prefix: string): Promise<
   }
   const quarantine = await sqs.send(new CreateQueueCommand({ QueueName: names.quarantineQueue, Attributes: { MessageRetentionPeriod: retention } }));
 
-  const provider = providerBusName(`${prefix}-provider`);
-  const busArns: Record<string, string> = {};
-  for (const bus of [names.bus, provider]) {
+  const provider = options.providerBusArn ?? providerBusName(`${prefix}-provider`);
+  const busArns: Record<string, string> = options.providerBusArn ? { [provider]: options.providerBusArn } : {};
+  for (const bus of options.providerBusArn ? [names.bus] : [names.bus, provider]) {
     const res = await eventBridge.send(new CreateEventBusCommand({ Name: bus }));
     busArns[bus] = res.EventBusArn as string;
   }

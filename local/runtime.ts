@@ -5,6 +5,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Env, STAGE_IDS, STAGES, type StageId } from '../shared/catalogue';
 import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
 import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
@@ -26,8 +27,16 @@ export interface LocalRuntimeOptions {
   retryDelaySeconds?: number;
   /** Channels beside the built-in `webhook` one (to the local receiver), e.g. a second receiver in tests. */
   extraChannels?: ChannelsConfig;
+  /**
+   * A provider in another moto account: case events are forwarded to its bus
+   * and commands are accepted from its account. Default: both sides in moto's
+   * default account, with a local stand-in provider bus.
+   */
+  provider?: { accountId: string; busArn: string };
   /** Replace a stage's handler (tests inject faults moto cannot produce). */
   wrapHandler?: (stage: StageId, handler: StageHandler) => StageHandler;
+  /** Resources provisioned earlier on this moto: a restart over the same state (the prefix is theirs). */
+  resources?: LocalResources;
 }
 
 export interface RunSummary {
@@ -55,9 +64,11 @@ const ENTRY_POINTS: Record<StageId, () => StageHandler> = {
 /**
  * moto delivers EventBridge events to SQS without the envelope's `account`,
  * which EventBridge always sets (and the commands stage relies on). Fill it
- * in as EventBridge would: the account of the bus, moto's default.
+ * in as EventBridge would for the only sender locally: the provider (moto
+ * also stamps a forwarded event with the receiving account, where
+ * EventBridge keeps the sender's, so the provider's account is the truth).
  */
-function withEnvelopeAccount(handler: StageHandler): StageHandler {
+function withEnvelopeAccount(handler: StageHandler, account: string): StageHandler {
   return (event, context) =>
     handler(
       {
@@ -66,7 +77,7 @@ function withEnvelopeAccount(handler: StageHandler): StageHandler {
           try {
             const body = JSON.parse(r.body) as Record<string, unknown>;
             if (typeof body['detail-type'] !== 'string' || 'account' in body) return r;
-            return { ...r, body: JSON.stringify({ ...body, account: LOCAL_PROVIDER_ACCOUNT }) };
+            return { ...r, body: JSON.stringify({ ...body, account }) };
           } catch {
             return r;
           }
@@ -100,7 +111,8 @@ export class LocalRuntime {
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     if (!process.env.AWS_ENDPOINT_URL) throw new Error('AWS_ENDPOINT_URL must point at moto: the local runtime never calls real AWS');
     const clients = localClients();
-    const resources = await provision(clients, options.prefix ?? 'mdr-local');
+    const resources = options.resources ?? (await provision(clients, options.prefix ?? 'mdr-local', { providerBusArn: options.provider?.busArn }));
+    const providerAccount = options.provider?.accountId ?? LOCAL_PROVIDER_ACCOUNT;
     const sink = new WebhookSink(() => [resources.webhookSecret]);
     const sinkUrl = await sink.start();
 
@@ -121,6 +133,8 @@ export class LocalRuntime {
       [Env.notifyQueueUrl]: resources.queueUrls.notify,
       [Env.escalateQueueUrl]: resources.queueUrls.escalate,
       [Env.quarantineQueueUrl]: resources.quarantineQueueUrl,
+      // normalize continues large S3 objects there; logs-ingest forwards CloudWatch Logs payloads there.
+      [Env.normalizeQueueUrl]: resources.queueUrls.normalize,
       [Env.tableName]: resources.tableName,
       [Env.rulesArtifact]: artifactPath,
       [Env.escalationPolicy]: JSON.stringify(options.escalation ?? DEFAULT_ESCALATION),
@@ -129,7 +143,7 @@ export class LocalRuntime {
       [Env.caseLinkBase]: `${apiUrl}/cases`,
       [Env.reopenWindowHours]: '72',
       // moto's default account stands in for the provider's: locally both sides share one account.
-      [Env.providerAccountId]: LOCAL_PROVIDER_ACCOUNT,
+      [Env.providerAccountId]: providerAccount,
       [Env.ackApiUrl]: ackApi.url,
     });
 
@@ -137,7 +151,7 @@ export class LocalRuntime {
     runtime.ackApi = ackApi;
     for (const stage of STAGE_IDS) {
       const real = ENTRY_POINTS[stage]();
-      const observed = runtime.observe(stage, withEnvelopeAccount(real));
+      const observed = runtime.observe(stage, withEnvelopeAccount(real, providerAccount));
       const handler = options.wrapHandler ? options.wrapHandler(stage, observed) : observed;
       const arn = `arn:aws:sqs:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:${resources.prefix}-${stage}`;
       runtime.pollers[stage] = new QueuePoller({
@@ -209,6 +223,18 @@ export class LocalRuntime {
   /** Puts events on a named bus (the MDR bus, for provider commands). */
   async putEventsOn(busName: string, entries: PutEventsRequestEntry[]): Promise<void> {
     await this.putEvents(entries.map((e) => ({ ...e, EventBusName: busName })));
+  }
+
+  /**
+   * Delivers a CloudWatch Logs subscription payload as CloudWatch Logs does:
+   * the logs-ingest function's real handler invoked with
+   * `{"awslogs":{"data":"<base64 gzip of the payload JSON>"}}`. A string is
+   * used as `data` unchanged (to deliver malformed data).
+   */
+  async deliverLogs(payload: object | string): Promise<void> {
+    const data = typeof payload === 'string' ? payload : gzipSync(JSON.stringify(payload)).toString('base64');
+    const ingest = require('../functions/logs-ingest/index').handler as (e: unknown, c: unknown) => Promise<unknown>;
+    await ingest({ awslogs: { data } }, {});
   }
 
   /** Sends one raw body straight to a stage's queue (the SQS-direct ingest path). */
