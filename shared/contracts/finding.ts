@@ -1,6 +1,8 @@
+import type { Evidence, Observable } from './investigation';
 import type { Severity } from './severity';
 
-export const FINDING_SCHEMA_VERSION = '1.0';
+/** 1.1 added `observables`, `evidence` and the rule's `falsepositives` and `references`. */
+export const FINDING_SCHEMA_VERSION = '1.1';
 
 /** Who and what a finding is about; the case correlation key is built from these. */
 export interface Entities {
@@ -39,6 +41,8 @@ export interface Finding {
     tags: string[];
     version: string;
     description?: string;
+    falsepositives?: string[];
+    references?: string[];
   };
   severity: Severity;
   /** Earliest event time (ISO 8601): the case's "detected" time. */
@@ -47,6 +51,10 @@ export interface Finding {
   detectedAt: string;
   events: EventRef[];
   entities: Entities;
+  /** Users, roles, keys, addresses, hosts, instances, buckets, processes the events name (1.1). */
+  observables?: Observable[];
+  /** The events that fired the rule, raw and normalized, bounded (1.1). */
+  evidence?: Evidence[];
   ocsf: {
     class_uid: 2004;
     category_uid: 2;
