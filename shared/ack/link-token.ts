@@ -131,3 +131,6 @@ export function verifyAckToken(token: string, secrets: readonly string[], now: D
 export function ackLinkCommandId(payload: Pick<AckTokenPayload, 'nonce'>): string {
   return stableId('ack-link', payload.nonce);
 }
+
+/** The id shapes a link may carry, shared with sibling tokens (case view links) so both accept the same ids. */
+export { CASE_ID as LINK_CASE_ID, TEXT_ID as LINK_TEXT_ID };
