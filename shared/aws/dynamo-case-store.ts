@@ -1,6 +1,7 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../cases/model';
+import type { Evidence } from '../contracts/investigation';
 import type { AlertSummary, CaseDetail, CasePage, CaseQuery, CaseStore, CorrelationRecord, TimelineEntry, WriteResult } from '../cases/store';
 import { CaseTableKeys } from '../catalogue';
 import type { CaseEvent } from '../contracts/case-event';
@@ -53,6 +54,11 @@ function decodeToken(t: string | undefined): Record<string, unknown> | undefined
 export interface DynamoCaseStoreOptions {
   /** Alerts and timeline entries expire this long after they are written; cases are kept. */
   childRetentionDays?: number;
+}
+
+function alertOf(item: Record<string, unknown>): AlertSummary {
+  const a = stripKeys(item) as unknown as AlertSummary & { evidence?: unknown };
+  return typeof a.evidence === 'string' ? { ...a, evidence: JSON.parse(a.evidence) as Evidence[] } : a;
 }
 
 export class DynamoCaseStore implements CaseStore {
@@ -108,7 +114,7 @@ export class DynamoCaseStore implements CaseStore {
     if (!caseRow) return undefined;
     return {
       case: stripKeys(caseRow) as unknown as CaseRecord,
-      alerts: items.filter((i) => String(i.sk).startsWith('ALERT#')).map((i) => stripKeys(i) as unknown as AlertSummary),
+      alerts: items.filter((i) => String(i.sk).startsWith('ALERT#')).map(alertOf),
       timeline: items.filter((i) => String(i.sk).startsWith('TL#')).map((i) => stripKeys(i) as unknown as TimelineEntry),
     };
   }
@@ -191,6 +197,13 @@ export class DynamoCaseStore implements CaseStore {
               eventTime: f.eventTime,
               events: f.events,
               entities: f.entities,
+              ruleTitle: f.rule.title,
+              tags: f.rule.tags,
+              ...(f.rule.description ? { description: f.rule.description } : {}),
+              ...(f.rule.falsepositives?.length ? { falsepositives: f.rule.falsepositives } : {}),
+              ...(f.observables?.length ? { observables: f.observables } : {}),
+              // Vendor records as JSON text: their keys and values are whatever the source wrote.
+              ...(f.evidence?.length ? { evidence: JSON.stringify(f.evidence) } : {}),
               expiresAt,
             },
           },

@@ -1,5 +1,6 @@
 import type { CaseEvent, CaseStatus } from '../contracts/case-event';
 import type { Finding } from '../contracts/finding';
+import type { Evidence, Observable } from '../contracts/investigation';
 import type { Severity } from '../contracts/severity';
 import type { CaseRecord } from './model';
 
@@ -28,6 +29,13 @@ export interface AlertSummary {
   severity: Severity;
   eventTime: string;
   events: { uid: string; source: string; time: string }[];
+  ruleTitle?: string;
+  tags?: string[];
+  description?: string;
+  falsepositives?: string[];
+  observables?: Observable[];
+  /** The events that fired the rule (finding 1.1), raw and normalized, bounded. */
+  evidence?: Evidence[];
 }
 
 export interface CaseDetail {

@@ -1,6 +1,7 @@
+import type { RequesterRole, ResponseActionType, ResponseStatus, ResponseTarget } from './investigation';
 import type { Severity } from './severity';
 
-export const CASE_EVENT_SCHEMA_VERSION = '1.1';
+export const CASE_EVENT_SCHEMA_VERSION = '1.2';
 
 export type CaseStatus = 'NEW' | 'ACKNOWLEDGED' | 'IN_PROGRESS' | 'RESOLVED' | 'CLOSED' | 'MERGED';
 
@@ -41,6 +42,19 @@ export interface CaseEventDetail {
   assignee?: string;
   resolution?: string;
   mergedInto?: string;
+  /** The response action this event is about (ResponseAction* detail-types, 1.2). */
+  responseAction?: {
+    requestId: string;
+    action: ResponseActionType;
+    status: ResponseStatus;
+    target: ResponseTarget;
+    dryRun: boolean;
+    requesterRole: RequesterRole;
+    /** Why it was refused, rejected or failed. */
+    reason?: string;
+    /** Set on an undo: the request it reverses. */
+    undoOf?: string;
+  };
 }
 
 export interface CaseEvent {
