@@ -12,8 +12,13 @@ const PROVIDER_ACCOUNT = '222222222222';
 /** Customer stacks run in moto's default account. */
 const CUSTOMER_ACCOUNT = '123456789012';
 
+type Next = (args: { request: unknown }) => Promise<unknown>;
+interface Stack {
+  add(middleware: (next: Next) => Next, options: { step: 'build'; name: string }): void;
+}
+
 function inAccount<T extends EventBridgeClient | SQSClient>(client: T, account: string): T {
-  client.middlewareStack.add(
+  (client.middlewareStack as unknown as Stack).add(
     (next) => async (args) => {
       (args.request as { headers: Record<string, string> }).headers['x-moto-account-id'] = account;
       return next(args);
