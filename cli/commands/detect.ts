@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { buildCorrelationFinding, buildFinding } from '../../shared/detect/detector';
 import { readRuleFiles } from '../../shared/detect/rules-artifact';
-import { compileRules, CorrelationEngine } from '../../shared/detect/sigma';
+import { compileRules, CorrelationEngine, EventContext } from '../../shared/detect/sigma';
+import { SuppressionSet, parseSuppressions } from '../../shared/detect/suppressions';
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { unwrapText } from '../../shared/normalize/envelopes';
 import { normalizeRecord } from '../../shared/normalize/registry';
@@ -13,12 +16,23 @@ export interface DetectOptions {
   rules: string[];
   input: string[];
   tenant: string;
+  /** YAML or JSON file: a list of suppressions, or `{suppressions: [...]}` (the configuration's shape). */
+  suppressions?: string;
 }
 
 export interface DetectReport {
   events: number;
   findings: number;
   rejected: number;
+  /** Rule matches silenced, per suppression id. */
+  suppressed: Record<string, number>;
+}
+
+/** Reads a suppressions file; a bad entry throws ConfigError naming it. */
+export function readSuppressions(path: string, known?: ReadonlySet<string>): SuppressionSet {
+  const doc = parseYaml(readFileSync(path, 'utf8')) as unknown;
+  const list = doc && typeof doc === 'object' && !Array.isArray(doc) && 'suppressions' in doc ? (doc as { suppressions: unknown }).suppressions : doc;
+  return SuppressionSet.compile(parseSuppressions(list), known);
 }
 
 /**
@@ -29,10 +43,13 @@ export interface DetectReport {
 export async function runDetect(opts: DetectOptions, write: (line: string) => void, warn: (line: string) => void): Promise<DetectReport> {
   const rules = compileRules(readRuleFiles(opts.rules));
   for (const u of rules.unsupported) warn(`${u.file}${u.id ? ` (rule ${u.id})` : ''}: unsupported, skipped: ${u.reason}`);
+  const known = new Set(rules.rules.flatMap((r) => (r.name ? [r.id, r.name] : [r.id])));
+  for (const u of rules.unsupported) if (u.id) known.add(u.id);
+  const suppressions = opts.suppressions ? readSuppressions(opts.suppressions, known) : SuppressionSet.empty;
   // Offline, correlation windows live in memory and event time comes from the events.
   const engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
   const where = new Map<TelemetryEvent, { file: string; index: number }>();
-  const report: DetectReport = { events: 0, findings: 0, rejected: 0 };
+  const report: DetectReport = { events: 0, findings: 0, rejected: 0, suppressed: {} };
   const now = new Date();
   for (const file of listFiles(opts.input)) {
     const { records, failures } = unwrapText(readText(file));
@@ -50,8 +67,19 @@ export async function runDetect(opts: DetectOptions, write: (line: string) => vo
       for (const event of result.events) {
         report.events++;
         if (engine) where.set(event, { file, index });
-        for (const rule of rules.evaluate(event.logsource, event.raw)) {
-          for (const m of engine ? await engine.observe(rule, event.raw, event.time, event) : []) {
+        let rawCtx: EventContext | undefined;
+        let ocsfCtx: EventContext | undefined;
+        for (const rule of rules.evaluateEvent(event)) {
+          const fields = rule.target === 'ocsf' ? (event.ocsf as unknown as Record<string, unknown>) : event.raw;
+          if (suppressions.size > 0) {
+            const ectx = rule.target === 'ocsf' ? (ocsfCtx ??= new EventContext(fields)) : (rawCtx ??= rules.context(event.logsource, event.raw));
+            const s = suppressions.suppressing(rule, ectx, new Date(event.time));
+            if (s) {
+              report.suppressed[s.id] = (report.suppressed[s.id] ?? 0) + 1;
+              continue;
+            }
+          }
+          for (const m of engine ? await engine.observe(rule, fields, event.time, event) : []) {
             const { finding, events } = buildCorrelationFinding(m, { tenantId: opts.tenant, now });
             report.findings++;
             write(
@@ -92,8 +120,12 @@ export function registerDetect(program: Command): void {
     .requiredOption('-r, --rules <path>', 'rule file or folder (repeatable)', collect, [])
     .requiredOption('-i, --input <path>', 'input file or folder: JSON, JSON array, NDJSON, CloudTrail log files, gzip (repeatable)', collect, [])
     .option('--tenant <id>', 'tenant id used for finding ids', 'local')
+    .option('--suppressions <file>', 'YAML/JSON suppressions (allow lists), as in the configuration; expiry is judged at each event\'s time')
     .action(async (opts: DetectOptions) => {
       const report = await runDetect(opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`mdr detect: ${l}\n`));
-      process.stderr.write(`mdr detect: ${report.events} events, ${report.findings} findings, ${report.rejected} rejected\n`);
+      const quiet = Object.entries(report.suppressed).map(([id, n]) => `${id}: ${n}`);
+      process.stderr.write(
+        `mdr detect: ${report.events} events, ${report.findings} findings, ${report.rejected} rejected${quiet.length ? `, suppressed (${quiet.join(', ')})` : ''}\n`,
+      );
     });
 }

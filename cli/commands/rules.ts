@@ -41,14 +41,16 @@ export function registerRules(program: Command): void {
   const rules = program.command('rules').description('check and inspect Sigma rules');
   rules
     .command('lint')
-    .description('check every rule file; exit code 1 when any rule has an error')
+    .description('check every rule file; exit code 1 when any rule has an error (warnings, e.g. fields its logsource does not carry, do not fail)')
     .argument('<paths...>', 'rule files or folders')
     .option('--json', 'one JSON line per rule: file, id, status, reason')
     .action((paths: string[], opts: { json?: boolean }) => {
       const results = lintRules(readRuleFiles(paths));
       for (const r of results) {
         process.stdout.write(
-          opts.json ? `${JSON.stringify(r)}\n` : `${r.status.padEnd(11)} ${r.file}${r.id ? ` ${r.id}` : ''}${r.reason ? `: ${r.reason}` : ''}\n`,
+          opts.json
+            ? `${JSON.stringify(r)}\n`
+            : `${r.status.padEnd(11)} ${r.file}${r.id ? ` ${r.id}` : ''}${r.reason ? `: ${r.reason}` : ''}\n${(r.warnings ?? []).map((w) => `${'  warning'.padEnd(11)} ${w}\n`).join('')}`,
         );
       }
       if (results.some((r) => r.status === 'error')) process.exitCode = 1;

@@ -6,7 +6,8 @@ import { quarantine, type QuarantineItem } from '../../shared/aws/quarantine';
 import { batchResponse, parseJsonBody } from '../../shared/aws/sqs-batch';
 import { DetailTypes, EventSources } from '../../shared/catalogue';
 import { isTelemetryBatch } from '../../shared/contracts/telemetry-batch';
-import { detectBatch } from '../../shared/detect/detector';
+import { detectEvents } from '../../shared/detect/detector';
+import type { RulesProvider } from '../../shared/detect/rules-artifact';
 import type { CorrelationEngine, RuleSet } from '../../shared/detect/sigma';
 import type { TelemetryEvent } from '../../shared/telemetry';
 
@@ -16,19 +17,35 @@ export interface DetectDeps {
   busName: string;
   quarantineQueueUrl: string;
   tenantId: string;
-  rules: RuleSet;
-  /** Present when the rule set has correlation rules: their windows live in its store. */
-  correlations?: CorrelationEngine;
+  /** The rules (and suppressions) to run: fixed, or refreshed from S3 between invocations. */
+  rules: RulesProvider;
+  /**
+   * The correlation engine for a rule set (windows in its store), or undefined
+   * when it has no correlation rules; called once per distinct rule set.
+   */
+  correlationsFor?: (rules: RuleSet) => CorrelationEngine | undefined;
   now?: () => Date;
+  /** One JSON line per invocation that suppressed matches; stdout by default. */
+  log?: (line: string) => void;
 }
 
 /** detect: telemetry batches → Sigma evaluation → one PutEvents per ten findings. */
 export function createDetectHandler(deps: DetectDeps) {
+  const engines = new WeakMap<RuleSet, CorrelationEngine | undefined>();
+  const engineFor = (rules: RuleSet): CorrelationEngine | undefined => {
+    if (!deps.correlationsFor) return undefined;
+    if (!engines.has(rules)) engines.set(rules, deps.correlationsFor(rules));
+    return engines.get(rules);
+  };
+  const log = deps.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const { rules, suppressions, digest } = await deps.rules.current();
+    const correlations = engineFor(rules);
     const bad: QuarantineItem[] = [];
     const failed = new Set<string>();
     const now = deps.now?.() ?? new Date();
     const busEvents = [];
+    const suppressed: Record<string, number> = {};
     for (const record of event.Records) {
       const parsed = parseJsonBody(record.body);
       if (!parsed.ok || !isTelemetryBatch(parsed.value)) {
@@ -37,17 +54,22 @@ export function createDetectHandler(deps: DetectDeps) {
         continue;
       }
       const events: TelemetryEvent[] = parsed.value.events;
-      let detections;
+      let result;
       try {
-        detections = await detectBatch(events, deps.rules, { tenantId: deps.tenantId, now }, deps.correlations);
+        result = await detectEvents(events, rules, { tenantId: deps.tenantId, now }, { correlations, suppressions });
       } catch {
         // Correlation state unreachable: retry the message rather than lose a window.
         failed.add(record.messageId);
         continue;
       }
-      for (const d of detections) {
+      for (const [id, n] of Object.entries(result.suppressed)) suppressed[id] = (suppressed[id] ?? 0) + n;
+      for (const d of result.detections) {
         busEvents.push({ source: EventSources.detect, detailType: DetailTypes.finding, detail: d.finding, key: record.messageId });
       }
+    }
+    // Suppressed matches are counted per invocation, never logged per event.
+    if (Object.keys(suppressed).length > 0) {
+      log(JSON.stringify({ level: 'INFO', message: 'rule matches suppressed', tenant: deps.tenantId, rules: digest, suppressed }));
     }
     const [publishFailed, quarantineFailed] = await Promise.all([
       publishEvents(deps.eventBridge, deps.busName, busEvents),

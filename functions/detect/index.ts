@@ -1,12 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { DynamoCorrelationStore } from '../../shared/aws/dynamo-correlation-store';
+import { DEFAULT_REFRESH_SECONDS, RulesSourceEnv, S3RulesSource } from '../../shared/aws/rules-source';
 import { Env } from '../../shared/catalogue';
 import { requireEnv } from '../../shared/config/env';
-import { loadRuleSet, parseRulesArtifact } from '../../shared/detect/rules-artifact';
+import { loadArtifact, parseRulesArtifact, staticRules, type RulesProvider } from '../../shared/detect/rules-artifact';
 import { CorrelationEngine } from '../../shared/detect/sigma';
 import { sqsStage } from '../sqs-stage';
 import { createDetectHandler } from './handler';
@@ -15,12 +17,28 @@ const env = requireEnv([Env.busName, Env.quarantineQueueUrl, Env.tenantId, Env.r
 
 // The artifact ships inside the bundle (copied at synth); a relative path is resolved beside this file.
 const artifactPath = isAbsolute(env[Env.rulesArtifact]) ? env[Env.rulesArtifact] : join(__dirname, env[Env.rulesArtifact]);
-const rules = loadRuleSet(parseRulesArtifact(readFileSync(artifactPath, 'utf8')));
+const bundled = loadArtifact(parseRulesArtifact(readFileSync(artifactPath, 'utf8')));
+
+// With a rules bucket configured, the artifact in S3 replaces the bundled one without a code deploy.
+const bucket = process.env[RulesSourceEnv.bucket];
+const refresh = Number(process.env[RulesSourceEnv.refreshSeconds] ?? DEFAULT_REFRESH_SECONDS);
+const rules: RulesProvider = bucket
+  ? new S3RulesSource({
+      s3: new S3Client({}),
+      bucket,
+      key: requireEnv([RulesSourceEnv.key])[RulesSourceEnv.key],
+      refreshSeconds: Number.isFinite(refresh) && refresh >= 0 ? refresh : DEFAULT_REFRESH_SECONDS,
+      initial: bundled,
+    })
+  : staticRules(bundled);
+
 // Correlation windows need state; without correlation rules detect stays free of DynamoDB.
-const correlations =
-  rules.correlations.length > 0
-    ? new CorrelationEngine(rules, { store: new DynamoCorrelationStore(new DynamoDBClient({}), requireEnv([Env.tableName])[Env.tableName]) })
-    : undefined;
+let store: DynamoCorrelationStore | undefined;
+const correlationsFor = (set: typeof bundled.rules) => {
+  if (set.correlations.length === 0) return undefined;
+  store ??= new DynamoCorrelationStore(new DynamoDBClient({}), requireEnv([Env.tableName])[Env.tableName]);
+  return new CorrelationEngine(set, { store });
+};
 
 export const handler = sqsStage(
   createDetectHandler({
@@ -30,6 +48,6 @@ export const handler = sqsStage(
     quarantineQueueUrl: env[Env.quarantineQueueUrl],
     tenantId: env[Env.tenantId],
     rules,
-    correlations,
+    correlationsFor,
   }),
 );

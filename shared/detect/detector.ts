@@ -4,7 +4,11 @@ import { stableId } from '../hash';
 import { OCSF_VERSION } from '../ocsf/types';
 import type { TelemetryEvent } from '../telemetry';
 import { entitiesOf, mergeEntities } from './entities';
-import type { CorrelationEngine, CorrelationMatch, RuleSet } from './sigma';
+import { evidenceOf } from './evidence';
+import type { Observable } from '../contracts/investigation';
+import { mergeObservables, observablesOf } from '../investigation/observables';
+import { EventContext, type CorrelationEngine, type CorrelationMatch, type RuleSet } from './sigma';
+import type { SuppressionSet } from './suppressions';
 import type { SigmaRuleMeta } from './sigma/types';
 
 export interface DetectContext {
@@ -38,12 +42,16 @@ function findingOf(rule: SigmaRuleMeta, events: readonly TelemetryEvent[], entit
       tags: rule.tags,
       version: rule.version,
       ...(rule.description ? { description: rule.description } : {}),
+      ...(rule.falsepositives.length ? { falsepositives: rule.falsepositives } : {}),
+      ...(rule.references.length ? { references: rule.references } : {}),
     },
     severity: level,
     eventTime: new Date(first).toISOString(),
     detectedAt: ctx.now.toISOString(),
     events: events.map(ref),
     entities,
+    observables: events.reduce<Observable[]>((acc, e) => mergeObservables(acc, observablesOf(e)), []),
+    evidence: evidenceOf(events),
     ocsf: {
       class_uid: 2004,
       category_uid: 2,
@@ -72,34 +80,67 @@ export function buildCorrelationFinding(match: CorrelationMatch, ctx: DetectCont
   return { finding: findingOf(match.correlation, events, entities, ctx), events };
 }
 
+export interface DetectOptions {
+  /** Present when the rule set has correlation rules: their windows live in its store. */
+  correlations?: CorrelationEngine;
+  /** Per-customer allow lists, applied before a finding is produced. */
+  suppressions?: SuppressionSet;
+}
+
+export interface BatchResult {
+  detections: Detection[];
+  /** Rule matches silenced, per suppression id (counts only: no per-event log). */
+  suppressed: Record<string, number>;
+}
+
 /**
- * Evaluates a batch of events against the rule set. Stateless for plain
- * rules; correlation rules keep their windows in the engine's store (memory
- * offline, DynamoDB in Lambda), touched only by events that matched a rule.
- * The caller publishes the findings once per batch.
+ * Evaluates a batch of events against the rule set: vendor rules on each
+ * event's raw record, OCSF rules on its OCSF form. Stateless for plain rules;
+ * correlation rules keep their windows in the engine's store (memory offline,
+ * DynamoDB in Lambda), touched only by events that matched a rule. A match a
+ * suppression covers produces no finding and feeds no correlation. The
+ * caller publishes the findings once per batch.
  */
-export async function detectBatch(
-  events: readonly TelemetryEvent[],
-  rules: RuleSet,
-  ctx: DetectContext,
-  correlations?: CorrelationEngine,
-): Promise<Detection[]> {
+export async function detectEvents(events: readonly TelemetryEvent[], rules: RuleSet, ctx: DetectContext, options: DetectOptions = {}): Promise<BatchResult> {
   const out: Detection[] = [];
+  const suppressed: Record<string, number> = {};
   const seen = new Set<string>();
   const push = (d: Detection) => {
     if (seen.has(d.finding.findingId)) return;
     seen.add(d.finding.findingId);
     out.push(d);
   };
-  const correlate = correlations && rules.correlations.length > 0;
+  const correlations = options.correlations && rules.correlations.length > 0 ? options.correlations : undefined;
+  const suppressions = options.suppressions && options.suppressions.size > 0 ? options.suppressions : undefined;
   for (const event of events) {
-    for (const rule of rules.evaluate(event.logsource, event.raw)) {
+    let rawCtx: EventContext | undefined;
+    let ocsfCtx: EventContext | undefined;
+    for (const rule of rules.evaluateEvent(event)) {
+      const fields = rule.target === 'ocsf' ? (event.ocsf as unknown as Record<string, unknown>) : event.raw;
+      if (suppressions) {
+        const ectx = rule.target === 'ocsf' ? (ocsfCtx ??= new EventContext(fields)) : (rawCtx ??= rules.context(event.logsource, event.raw));
+        const s = suppressions.suppressing(rule, ectx, ctx.now);
+        if (s) {
+          suppressed[s.id] = (suppressed[s.id] ?? 0) + 1;
+          continue;
+        }
+      }
       // Rules that exist only to feed a correlation (`generate: false`) do not alert on their own.
       if (!rule.correlationOnly) push({ finding: buildFinding(rule, event, ctx), events: [event] });
-      if (correlate) {
-        for (const m of await correlations.observe(rule, event.raw, event.time, event)) push(buildCorrelationFinding(m, ctx));
+      if (correlations) {
+        for (const m of await correlations.observe(rule, fields, event.time, event)) push(buildCorrelationFinding(m, ctx));
       }
     }
   }
-  return out;
+  return { detections: out, suppressed };
+}
+
+/** detectEvents without suppressions, returning only the detections. */
+export async function detectBatch(
+  events: readonly TelemetryEvent[],
+  rules: RuleSet,
+  ctx: DetectContext,
+  correlations?: CorrelationEngine,
+): Promise<Detection[]> {
+  return (await detectEvents(events, rules, ctx, { correlations })).detections;
 }

@@ -80,7 +80,7 @@ function firesOn(set: RuleSet, targets: readonly CompiledRule[], record: unknown
   const n = normalizeRecord(record);
   if (!n.ok) return { fired: false, error: `record not normalized: ${n.reason}` };
   for (const e of n.events) {
-    const hits = set.evaluate(e.logsource, e.raw as Record<string, unknown>);
+    const hits = set.evaluateEvent(e);
     if (hits.some((h) => targets.some((t) => t.id === h.id && t.file === h.file))) return { fired: true };
   }
   return { fired: false };

@@ -5,6 +5,7 @@
  * must hit for the rule to possibly match, which the rule set indexes.
  */
 import { BlockList, isIP } from 'node:net';
+import { isOcsfLogsource } from '../field-mappings';
 import { parseCondition, type CondNode } from './condition';
 import { SigmaError, fail } from './errors';
 import { EventContext, MISSING, anyElement, compileAccessor, textOf, type Accessor } from './fields';
@@ -55,6 +56,7 @@ export function compileRule(doc: RuleDoc, options: ModifierOptions = {}, ordinal
       name: doc.name,
       document: doc.document,
       ordinal,
+      target: isOcsfLogsource(doc.meta.logsource) ? 'ocsf' : 'raw',
       test: match,
       requirements: reqs,
       matches: (event) => match(new EventContext(event)),

@@ -63,13 +63,25 @@ export class EventContext {
   private strings: string[] | undefined;
   private accessed = new Map<string, FieldValue>();
 
-  constructor(readonly event: Record<string, unknown>) {}
+  /**
+   * `mapped`: accessors for Sigma field names this kind of event carries
+   * under another path (declared field mappings); used only when the event
+   * lacks the name itself.
+   */
+  constructor(
+    readonly event: Record<string, unknown>,
+    private readonly mapped?: ReadonlyMap<string, Accessor>,
+  ) {}
 
   /** Field value, memoized per field name for this event. */
   get(name: string, accessor: Accessor): FieldValue {
     let v = this.accessed.get(name);
     if (v === undefined && !this.accessed.has(name)) {
       v = accessor(this.event);
+      if (v === MISSING && this.mapped !== undefined) {
+        const alt = this.mapped.get(name);
+        if (alt) v = alt(this.event);
+      }
       this.accessed.set(name, v);
     }
     return v;

@@ -12,13 +12,11 @@ import type { ModifierOptions } from './modifiers';
 import type { FilterDoc } from './parse';
 import { RuleLoadError } from './types';
 import type { LogSource } from '../../telemetry';
+import { logsourceApplies } from './logsource';
 
+/** The filter applies when every event the rule sees also satisfies the filter's logsource. */
 function applies(filter: LogSource, rule: LogSource): boolean {
-  for (const k of ['product', 'service', 'category'] as const) {
-    const want = filter[k];
-    if (want !== undefined && rule[k]?.toLowerCase() !== want.toLowerCase()) return false;
-  }
-  return true;
+  return logsourceApplies(filter, rule);
 }
 
 export function applyFilters(rules: InternalRule[], filters: FilterDoc[], options: ModifierOptions): InternalRule[] {

@@ -1,6 +1,8 @@
 /** Public API of the Sigma detection engine (see docs/detection.md). */
 export { compileRules, logsourceApplies } from './ruleset';
-export type { CompileOptions, RuleSet, UnsupportedRule } from './ruleset';
+export type { CompileOptions, RoutedEvent, RuleSet, UnsupportedRule } from './ruleset';
+export { CATEGORY_ALIASES, eventCategories } from './logsource';
+export type { CategoryAlias } from './logsource';
 export { lintRules } from './lint';
 export type { LintResult } from './lint';
 export { RuleLoadError, RuleUnsupportedError } from './types';

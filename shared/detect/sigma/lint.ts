@@ -8,6 +8,8 @@ import { parseCorrelation } from './correlation';
 import { SigmaError } from './errors';
 import { parseFile, type SigmaDoc } from './parse';
 import type { CompileOptions } from './ruleset';
+import { unresolvedFields } from '../field-mappings';
+import { logsourceApplies } from './logsource';
 import { RuleUnsupportedError, type RuleLoadError, type RuleSourceFile } from './types';
 
 export interface LintResult {
@@ -15,6 +17,32 @@ export interface LintResult {
   id?: string;
   status: 'ok' | 'unsupported' | 'error';
   reason?: string;
+  /**
+   * Problems that do not stop the rule loading but that make it likely never
+   * to match, e.g. a field no event of its logsource carries (per the
+   * declared field mappings, shared/detect/field-mappings.ts).
+   */
+  warnings?: string[];
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every event field a detection reads (selection keys and `|fieldref` targets), in order of first use. */
+export function detectionFields(detection: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const fromMap = (m: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(m)) {
+      const [field, ...mods] = key.split('|');
+      if (field) out.add(field);
+      if (mods.includes('fieldref')) for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') out.add(v);
+    }
+  };
+  for (const [name, sel] of Object.entries(detection)) {
+    if (name === 'condition' || name === 'timeframe') continue;
+    if (isMap(sel)) fromMap(sel);
+    else if (Array.isArray(sel)) for (const x of sel) if (isMap(x)) fromMap(x);
+  }
+  return [...out];
 }
 
 function fromError(e: RuleLoadError): LintResult {
@@ -55,6 +83,10 @@ export function lintRules(files: RuleSourceFile[], options: CompileOptions = {})
         const prev = seen.get(id);
         const result: LintResult =
           prev !== undefined ? { file: file.path, id, status: 'error', reason: `duplicate rule id (also in ${prev})` } : { file: file.path, id, status: 'ok' };
+        if (doc.kind === 'rule' && result.status === 'ok') {
+          const warnings = unresolvedFields(doc.meta.logsource, detectionFields(doc.detection), logsourceApplies, options.fieldMappings);
+          if (warnings.length) result.warnings = warnings;
+        }
         out.push(result);
         seen.set(id, file.path);
         refs.add(id);

@@ -7,7 +7,9 @@
 import type { LogSource } from '../../telemetry';
 import { compileRule, type InternalRule } from './compile';
 import { applyFilters } from './filters';
-import { EventContext } from './fields';
+import { EventContext, compileAccessor, type Accessor } from './fields';
+import { FIELD_MAPPINGS, fieldMapFor, type FieldMapping } from '../field-mappings';
+import { logsourceApplies } from './logsource';
 import { LiteralIndex } from './literal-index';
 import { compileCorrelations, type CompiledCorrelation } from './correlation';
 import { parseFile, type CorrelationDoc, type FilterDoc } from './parse';
@@ -18,6 +20,8 @@ export interface CompileOptions {
   placeholders?: Record<string, string[]>;
   /** Throw on rules this engine does not support instead of skipping them. */
   strict?: boolean;
+  /** Declared field mappings (shared/detect/field-mappings.ts by default). */
+  fieldMappings?: readonly FieldMapping[];
 }
 
 export interface UnsupportedRule {
@@ -26,15 +30,29 @@ export interface UnsupportedRule {
   reason: string;
 }
 
+/** What evaluateEvent needs of a telemetry event: its logsource, raw record and OCSF form. */
+export interface RoutedEvent {
+  logsource: LogSource;
+  raw: Record<string, unknown>;
+  ocsf?: object;
+}
+
 export interface RuleSet {
   readonly rules: CompiledRule[];
-  /** Rules whose logsource applies to this event logsource (cached per distinct logsource). */
+  /** Vendor (raw-field) rules whose logsource applies to this event logsource (cached per distinct logsource). */
   rulesFor(logsource: LogSource): CompiledRule[];
-  /** Every rule that matches `fields` among those applying to `logsource`. Fast path: indexed. */
+  /** Every vendor rule that matches the raw record `fields` among those applying to `logsource`. Fast path: indexed. */
   evaluate(logsource: LogSource, fields: Record<string, unknown>): CompiledRule[];
-  /** Same as evaluate, with a caller-owned context (shares field/fold caches with other work on the event). */
+  /**
+   * Every rule that matches the event: vendor rules on `raw`, OCSF rules
+   * (`product: ocsf`) on `ocsf`. What the detect stage calls.
+   */
+  evaluateEvent(event: RoutedEvent): CompiledRule[];
+  /** The evaluation context for a raw record of this logsource (field mappings applied). */
+  context(logsource: LogSource, fields: Record<string, unknown>): EventContext;
+  /** Same as evaluate, with a caller-owned context from `context()` (shares field/fold caches with other work on the event). */
   evaluateWith(logsource: LogSource, ctx: EventContext): CompiledRule[];
-  /** How the rules applying to a logsource are indexed (for benchmarks and docs). */
+  /** How the vendor rules applying to a logsource are indexed (for benchmarks and docs). */
   indexStats(logsource: LogSource): { rules: number; indexed: number; unindexed: number; fields: string[] };
   /** Valid rules skipped because this engine does not run them, with the reason. */
   readonly unsupported: UnsupportedRule[];
@@ -42,20 +60,15 @@ export interface RuleSet {
   readonly correlations: CompiledCorrelation[];
 }
 
-/** A rule logsource applies when every field it names equals the event's (case-insensitive). */
-export function logsourceApplies(rule: LogSource, event: LogSource): boolean {
-  for (const k of ['product', 'service', 'category'] as const) {
-    const want = rule[k];
-    if (want === undefined) continue;
-    const got = event[k];
-    if (got === undefined || got.toLowerCase() !== want.toLowerCase()) return false;
-  }
-  return true;
-}
+export { logsourceApplies };
 
 interface Bucket {
   rules: InternalRule[];
   index: LiteralIndex;
+  /** OCSF rules applying to this logsource, evaluated on the OCSF event. */
+  ocsf: LiteralIndex | undefined;
+  /** Field mappings of this logsource, as accessors. */
+  mapped: ReadonlyMap<string, Accessor> | undefined;
 }
 
 class SigmaRuleSet implements RuleSet {
@@ -65,6 +78,7 @@ class SigmaRuleSet implements RuleSet {
     private readonly internal: InternalRule[],
     readonly unsupported: UnsupportedRule[],
     readonly correlations: CompiledCorrelation[],
+    private readonly mappings: readonly FieldMapping[],
   ) {}
 
   get rules(): CompiledRule[] {
@@ -75,8 +89,16 @@ class SigmaRuleSet implements RuleSet {
     const key = `${(ls.product ?? '').toLowerCase()}\u0000${(ls.service ?? '').toLowerCase()}\u0000${(ls.category ?? '').toLowerCase()}`;
     let b = this.buckets.get(key);
     if (!b) {
-      const rules = this.internal.filter((r) => logsourceApplies(r.logsource, ls));
-      b = { rules, index: new LiteralIndex(rules) };
+      const rules = this.internal.filter((r) => r.target === 'raw' && logsourceApplies(r.logsource, ls));
+      // OCSF rules see every source; a service or category they name still restricts them.
+      const ocsf = this.internal.filter((r) => r.target === 'ocsf' && logsourceApplies({ ...r.logsource, product: undefined }, ls));
+      const map = fieldMapFor(ls, this.mappings);
+      b = {
+        rules,
+        index: new LiteralIndex(rules),
+        ocsf: ocsf.length ? new LiteralIndex(ocsf) : undefined,
+        mapped: map.size ? new Map([...map].map(([k, path]) => [k, compileAccessor(path)])) : undefined,
+      };
       this.buckets.set(key, b);
     }
     return b;
@@ -86,8 +108,22 @@ class SigmaRuleSet implements RuleSet {
     return this.bucket(logsource).rules;
   }
 
+  context(logsource: LogSource, fields: Record<string, unknown>): EventContext {
+    return new EventContext(fields, this.bucket(logsource).mapped);
+  }
+
   evaluate(logsource: LogSource, fields: Record<string, unknown>): CompiledRule[] {
-    return this.evaluateWith(logsource, new EventContext(fields));
+    const b = this.bucket(logsource);
+    return b.index.evaluate(new EventContext(fields, b.mapped));
+  }
+
+  evaluateEvent(event: RoutedEvent): CompiledRule[] {
+    const b = this.bucket(event.logsource);
+    const out = b.index.evaluate(new EventContext(event.raw, b.mapped));
+    if (b.ocsf === undefined || event.ocsf === undefined) return out;
+    const more = b.ocsf.evaluate(new EventContext(event.ocsf as Record<string, unknown>));
+    if (more.length === 0) return out;
+    return [...out, ...more].sort((a, c) => a.ordinal - c.ordinal);
   }
 
   indexStats(logsource: LogSource): { rules: number; indexed: number; unindexed: number; fields: string[] } {
@@ -144,5 +180,5 @@ export function compileRules(files: RuleSourceFile[], options: CompileOptions = 
   }
   const filtered = applyFilters(rules, filters, options);
   const compiled = compileCorrelations(correlations, filtered, skipped, (e) => skip(e));
-  return new SigmaRuleSet(filtered, unsupported, compiled);
+  return new SigmaRuleSet(filtered, unsupported, compiled, options.fieldMappings ?? FIELD_MAPPINGS);
 }

@@ -36,6 +36,11 @@ export interface CompiledRule extends SigmaRuleMeta {
    * (the spec's default): it still feeds them, but must not raise findings alone.
    */
   correlationOnly?: boolean;
+  /**
+   * Which object of an event the rule reads: the vendor's raw record, or the
+   * normalized OCSF event (rules with `logsource: {product: ocsf}`).
+   */
+  target: 'raw' | 'ocsf';
 }
 
 /** A rule file that cannot be loaded: names its file, rule and reason. */
