@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { RouteId } from '../../shared/catalogue';
+import { quarantineRatioAlarm } from '../defaults/alarms';
 
 /** A queue-fed stage as the dashboard and alarms see it. */
 export interface OperatedStage {
@@ -32,6 +33,11 @@ export interface OperationsProps {
   /** Name of the MDR bus and the rules on it, for the matched-events panels. */
   readonly busName: string;
   readonly rules: Readonly<Partial<Record<RouteId, events.IRule>>>;
+  /**
+   * Tenant whose normalize batch metrics (EMF, namespace `MDR`) the
+   * quarantine-ratio alarm and the telemetry panel read; absent = neither.
+   */
+  readonly tenantId?: string;
   /** Case API metrics, when the API exists. */
   readonly api?: { readonly count: cloudwatch.IMetric; readonly clientErrors: cloudwatch.IMetric; readonly serverErrors: cloudwatch.IMetric; readonly latency: cloudwatch.IMetric };
 }
@@ -40,6 +46,13 @@ export interface OperationsProps {
 export const QUEUE_AGE_ALARM_SECONDS = 900;
 /** Records quarantined in five minutes that count as a burst of bad input (a broken source or parser). */
 export const QUARANTINE_RATE_ALARM_PER_5_MIN = 100;
+/**
+ * Share of normalize's input records quarantined, per 5 minutes, three periods
+ * in a row, that means a source's format or a parser is broken; periods with
+ * fewer than QUARANTINE_RATIO_MIN_RECORDS records in do not count.
+ */
+export const QUARANTINE_RATIO_ALARM_PERCENT = 5;
+export const QUARANTINE_RATIO_MIN_RECORDS = 100;
 
 /** Alarm ids the runbooks are named after (docs/runbooks.md). */
 export const RUNBOOKS = {
@@ -49,6 +62,8 @@ export const RUNBOOKS = {
   targetDeadLetter: 'target-dead-letter-queue-depth',
   quarantineDepth: 'quarantine-depth',
   quarantineRate: 'quarantine-rate',
+  quarantineRatio: 'quarantine-ratio',
+  logsIngestDeadLetter: 'logs-ingest-dead-letter',
   apiServerErrors: 'case-api-server-errors',
 } as const;
 
@@ -132,6 +147,20 @@ export class Operations extends Construct {
       }),
     );
 
+    if (props.tenantId) {
+      this.alarms.push(
+        quarantineRatioAlarm(this, 'QuarantineRatio', {
+          tenantId: props.tenantId,
+          stage: 'normalize',
+          percent: QUARANTINE_RATIO_ALARM_PERCENT,
+          minRecords: QUARANTINE_RATIO_MIN_RECORDS,
+          period: FIVE_MINUTES,
+          evaluationPeriods: 3,
+          description: `${props.prefix} normalize: more than ${QUARANTINE_RATIO_ALARM_PERCENT}% of input records quarantined for 15 minutes (metric MDR Quarantined / RecordsIn, tenant ${props.tenantId}). Runbook: ${RUNBOOKS.quarantineRatio}.`,
+        }),
+      );
+    }
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.prefix,
       defaultInterval: Duration.hours(3),
@@ -173,6 +202,19 @@ export class Operations extends Construct {
         right: [props.quarantineQueue.metricNumberOfMessagesSent({ label: 'quarantined / 5 min', statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES })],
       }),
     );
+
+    if (props.tenantId) {
+      const telemetry = (metricName: string, label: string) =>
+        new cloudwatch.Metric({ namespace: 'MDR', metricName, dimensionsMap: { tenant: props.tenantId as string, stage: 'normalize' }, statistic: cloudwatch.Stats.SUM, period: FIVE_MINUTES, label });
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'normalize: records in, events out, quarantined (per 5 min)',
+          width: 24,
+          left: [telemetry('RecordsIn', 'records in'), telemetry('EventsOut', 'events out')],
+          right: [telemetry('Quarantined', 'quarantined'), telemetry('Continuations', 'S3 continuations')],
+        }),
+      );
+    }
 
     for (const s of props.stages) {
       this.dashboard.addWidgets(

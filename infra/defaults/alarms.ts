@@ -15,3 +15,33 @@ export function queueNotEmptyAlarm(scope: Construct, id: string, queue: sqs.IQue
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 }
+
+/**
+ * An alarm on the share of records a stage quarantines, from the stage's
+ * batch metrics (EMF, namespace `MDR`, dimensions tenant and stage):
+ * `100 * Quarantined / RecordsIn` per period. Periods with fewer than
+ * `minRecords` records in count as 0, so a handful of bad records in a quiet
+ * hour does not page.
+ */
+export function quarantineRatioAlarm(
+  scope: Construct,
+  id: string,
+  props: { tenantId: string; stage: string; percent: number; minRecords: number; period: Duration; evaluationPeriods: number; description: string },
+): cloudwatch.Alarm {
+  const metric = (metricName: string) =>
+    new cloudwatch.Metric({ namespace: 'MDR', metricName, dimensionsMap: { tenant: props.tenantId, stage: props.stage }, statistic: cloudwatch.Stats.SUM, period: props.period });
+  const ratio = new cloudwatch.MathExpression({
+    expression: `IF(recordsIn >= ${props.minRecords}, 100 * quarantined / recordsIn, 0)`,
+    usingMetrics: { recordsIn: metric('RecordsIn'), quarantined: metric('Quarantined') },
+    period: props.period,
+    label: `${props.stage} quarantined %`,
+  });
+  return ratio.createAlarm(scope, id, {
+    alarmDescription: props.description,
+    threshold: props.percent,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: props.evaluationPeriods,
+    datapointsToAlarm: props.evaluationPeriods,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}

@@ -26,6 +26,8 @@ export interface EnvelopeFailure {
   index?: number;
   /** CloudWatch Logs log event id, when the failure is one log event. */
   logEventId?: string;
+  /** CloudWatch Logs log group the failing log event came from. */
+  logGroup?: string;
   reason: string;
   /** Copy of the input that failed (text segment or the element itself). */
   input: unknown;
@@ -34,6 +36,18 @@ export interface EnvelopeFailure {
 export interface Unwrapped {
   records: VendorRecord[];
   failures: EnvelopeFailure[];
+  /**
+   * Payloads that carry no records by design and were read and set aside
+   * (CloudWatch Logs CONTROL_MESSAGE health checks), so an empty result is
+   * not mistaken for an empty message.
+   */
+  skipped?: number;
+}
+
+/** What the deployment knows about a subscribed log group, for log events that do not say their format. */
+export interface LogGroupHint {
+  /** Field list of a custom VPC Flow Log format delivered to this log group (its lines have no header). */
+  vpcFlowFields?: readonly string[];
 }
 
 export interface UnwrapOptions {
@@ -45,6 +59,8 @@ export interface UnwrapOptions {
   maxRecordChars?: number;
   /** Field list of a custom VPC Flow Log format, for text without a header line (CloudWatch Logs). */
   vpcFlowFields?: readonly string[];
+  /** Hints by CloudWatch Logs log group name; `vpcFlowFields` above wins over a group's hint. */
+  logGroups?: Readonly<Record<string, LogGroupHint>>;
 }
 
 const DEFAULT_MAX = 1024 * 1024;
@@ -214,7 +230,18 @@ function scanDocuments(text: string, start: number, startLine: number, values: L
 // ---------------------------------------------------------------- containers
 
 function isContainer(v: unknown): boolean {
-  return Array.isArray(v) || (isObj(v) && (isCloudTrailLogFile(v) || isCloudWatchLogsPayload(v) || isGraphCollection(v)));
+  return Array.isArray(v) || (isObj(v) && (isCloudTrailLogFile(v) || isCloudWatchLogsPayload(v) || isAwsLogsEvent(v) || isGraphCollection(v)));
+}
+
+/**
+ * The event CloudWatch Logs hands a subscribed Lambda function,
+ * `{"awslogs":{"data":"<base64 gzip>"}}`; the logs-ingest function forwards
+ * it unchanged as one normalize-queue message.
+ */
+export function isAwsLogsEvent(v: VendorRecord): boolean {
+  if (!isObj(v.awslogs)) return false;
+  for (const k in v) if (k !== 'awslogs') return false;
+  return true;
 }
 
 /** `{"Records":[…]}` as CloudTrail writes its log files (and nothing else at top level). */
@@ -245,6 +272,11 @@ function collect(value: unknown, where: { line?: number; offset?: number }, out:
   }
   if (isCloudTrailLogFile(value)) collectElements(value.Records as unknown[], where, out, 'Records element');
   else if (isCloudWatchLogsPayload(value)) appendTo(out, unwrapCloudWatchLogs(value, options));
+  else if (isAwsLogsEvent(value)) {
+    const data = (value.awslogs as VendorRecord).data;
+    if (typeof data === 'string') appendTo(out, decodeCloudWatchLogsData(data, options));
+    else out.failures.push({ ...where, reason: 'CloudWatch Logs event: awslogs.data is not a string', input: value });
+  }
   else if (isGraphCollection(value)) collectElements(value.value as unknown[], where, out, 'value element');
   else out.records.push(value);
 }
@@ -260,6 +292,7 @@ function collectElements(list: unknown[], where: { line?: number; offset?: numbe
 function appendTo(out: Unwrapped, more: Unwrapped): void {
   for (const r of more.records) out.records.push(r);
   for (const f of more.failures) out.failures.push(f);
+  if (more.skipped) out.skipped = (out.skipped ?? 0) + more.skipped;
 }
 
 /** Vendor records held by an already-parsed payload (e.g. an SQS body parsed elsewhere). */
@@ -343,8 +376,12 @@ function parseTextLine(l: string, fields: readonly string[] | undefined, firstLi
 
 /**
  * Records in a CloudWatch Logs subscription payload (already gunzipped and
- * parsed). Each log event's message is a JSON vendor record, or a VPC Flow
- * Log / auditd text line. CONTROL_MESSAGE payloads carry no records.
+ * parsed). Each log event's message is a JSON vendor record (CloudTrail,
+ * Route 53 Resolver, journald, any JSON application log: the recognizers
+ * tell them apart by content), or a VPC Flow Log / auditd text line; a
+ * custom-format flow log line is read with its log group's field list
+ * (`options.logGroups`). CONTROL_MESSAGE payloads (CloudWatch Logs checking
+ * the destination) carry no records and count as skipped.
  */
 export function unwrapCloudWatchLogs(payload: unknown, options: UnwrapOptions = {}): Unwrapped {
   const out: Unwrapped = { records: [], failures: [] };
@@ -352,19 +389,28 @@ export function unwrapCloudWatchLogs(payload: unknown, options: UnwrapOptions = 
     out.failures.push({ reason: 'not a CloudWatch Logs subscription payload (no logEvents)', input: payload });
     return out;
   }
-  if (payload.messageType === 'CONTROL_MESSAGE') return out;
+  if (payload.messageType === 'CONTROL_MESSAGE') {
+    out.skipped = 1;
+    return out;
+  }
+  const logGroup = typeof payload.logGroup === 'string' ? payload.logGroup : undefined;
+  if (payload.messageType !== 'DATA_MESSAGE') {
+    out.failures.push({ logGroup, reason: `CloudWatch Logs payload: messageType ${JSON.stringify(payload.messageType)} is not DATA_MESSAGE or CONTROL_MESSAGE`, input: payload });
+    return out;
+  }
+  const fields = options.vpcFlowFields ?? (logGroup !== undefined && Object.hasOwn(options.logGroups ?? {}, logGroup) ? options.logGroups?.[logGroup]?.vpcFlowFields : undefined);
   const events = payload.logEvents;
   const max = options.maxRecordChars ?? DEFAULT_MAX;
   for (let k = 0; k < events.length; k++) {
     const ev = events[k];
     const id = isObj(ev) && typeof ev.id === 'string' ? ev.id : undefined;
     if (!isObj(ev) || typeof ev.message !== 'string') {
-      out.failures.push({ index: k, logEventId: id, reason: 'log event has no string message', input: ev });
+      out.failures.push({ index: k, logEventId: id, logGroup, reason: 'log event has no string message', input: ev });
       continue;
     }
     const msg = ev.message;
     if (msg.length > max) {
-      out.failures.push({ index: k, logEventId: id, reason: `record exceeds ${max} characters (${msg.length})`, input: ev });
+      out.failures.push({ index: k, logEventId: id, logGroup, reason: `record exceeds ${max} characters (${msg.length})`, input: ev });
       continue;
     }
     const f = firstNonSpace(msg);
@@ -373,16 +419,16 @@ export function unwrapCloudWatchLogs(payload: unknown, options: UnwrapOptions = 
       try {
         parsed = JSON.parse(msg);
       } catch (e) {
-        out.failures.push({ index: k, logEventId: id, reason: `malformed JSON: ${errMsg(e)}`, input: ev });
+        out.failures.push({ index: k, logEventId: id, logGroup, reason: `malformed JSON: ${errMsg(e)}`, input: ev });
         continue;
       }
       if (isObj(parsed)) out.records.push(parsed);
-      else out.failures.push({ index: k, logEventId: id, reason: 'message is not a JSON object', input: ev });
+      else out.failures.push({ index: k, logEventId: id, logGroup, reason: 'message is not a JSON object', input: ev });
       continue;
     }
-    const r = parseTextLine(msg.trimEnd(), options.vpcFlowFields, false);
+    const r = parseTextLine(msg.trimEnd(), fields, false);
     if (r.record) out.records.push(r.record);
-    else out.failures.push({ index: k, logEventId: id, reason: r.reason ?? 'unrecognized log event', input: ev });
+    else out.failures.push({ index: k, logEventId: id, logGroup, reason: r.reason ?? 'unrecognized log event', input: ev });
   }
   return out;
 }
@@ -407,6 +453,19 @@ export function decodeCloudWatchLogsData(base64: string, options: UnwrapOptions 
 // ---------------------------------------------------------------- streaming
 
 type SplitMode = 'detect' | 'docs' | 'array' | 'records' | 'text';
+
+/** Modes a RecordSplitter can resume in from a byte offset. */
+export type ResumableMode = 'docs' | 'text';
+
+export interface SplitterCheckpoint {
+  /** Text fed but not consumed (an unfinished record). */
+  pending: string;
+  /** Line the pending text starts at. */
+  line: number;
+  mode: ResumableMode;
+  /** Field list from the flow log header, which the rest of the file does not repeat. */
+  vpcFlowFields?: string[];
+}
 
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/;
 
@@ -439,9 +498,43 @@ export class RecordSplitter {
   private textLine = 0;
   private readonly max: number;
 
-  constructor(private readonly options: UnwrapOptions = {}) {
+  /**
+   * `resume`: the text is the rest of a file read from a checkpoint()'s
+   * byte offset: it starts at `line` and is read in `mode`, so positions in
+   * failures stay those of the whole file and the text is read as before.
+   */
+  constructor(
+    private readonly options: UnwrapOptions = {},
+    resume?: { line: number; mode: ResumableMode },
+  ) {
     this.max = options.maxRecordChars ?? DEFAULT_MAX;
     this.fields = options.vpcFlowFields;
+    if (resume) {
+      this.line = resume.line;
+      this.mode = resume.mode;
+      this.textLine = resume.line - 1;
+    }
+  }
+
+  /**
+   * Where a reader could start again from the text not yet consumed, for
+   * line- and document-oriented text (NDJSON, concatenated documents, flow
+   * log / auditd lines): the text still buffered (an unfinished record; its
+   * byte length subtracted from the bytes fed gives the byte offset), the
+   * line it starts at and the flow log field list read from the header.
+   * Undefined inside a JSON array or a CloudTrail `Records` array (resuming
+   * there needs the enclosing structure) and while an oversized record is
+   * being skipped.
+   */
+  checkpoint(): SplitterCheckpoint | undefined {
+    if (this.skipping || (this.mode !== 'docs' && this.mode !== 'text')) return undefined;
+    const line = this.mode === 'docs' && this.segStart >= 0 ? this.segLine : this.line;
+    return {
+      pending: this.buf.slice(this.segStart >= 0 ? this.segStart : this.pos),
+      line,
+      mode: this.mode,
+      ...(this.fields ? { vpcFlowFields: [...this.fields] } : {}),
+    };
   }
 
   push(chunk: string): Unwrapped {

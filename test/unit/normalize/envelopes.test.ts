@@ -146,7 +146,7 @@ describe('envelopes: CloudWatch Logs', () => {
   });
 
   test('control messages carry no records', () => {
-    expect(unwrapCloudWatchLogs({ ...payload, messageType: 'CONTROL_MESSAGE', logEvents: [{ id: 'x', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] })).toEqual({ records: [], failures: [] });
+    expect(unwrapCloudWatchLogs({ ...payload, messageType: 'CONTROL_MESSAGE', logEvents: [{ id: 'x', timestamp: 0, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] })).toEqual({ records: [], failures: [], skipped: 1 });
   });
 
   test('decodeCloudWatchLogsData: base64 gzip JSON', () => {
@@ -171,5 +171,35 @@ describe('envelopes: text log files', () => {
     const r = unwrapText('hello world\nsecond line');
     expect(r.records).toEqual([]);
     expect(r.failures.map((f) => f.line)).toEqual([1, 2]);
+  });
+});
+
+describe('CloudWatch Logs subscription events forwarded by logs-ingest', () => {
+  const payload = {
+    messageType: 'DATA_MESSAGE',
+    owner: '111122223333',
+    logGroup: '/vpc/custom-flow',
+    logStream: 'eni-0123abcd4567ef890-all',
+    subscriptionFilters: ['mdr-to-normalize'],
+    logEvents: [
+      { id: '1', timestamp: 0, message: 'vpc-0abc 10.0.1.5 10.0.2.9 443 egress 1772445600' },
+      { id: '2', timestamp: 0, message: 'vpc-0abc too few' },
+    ],
+  };
+  const body = (p: object) => JSON.stringify({ awslogs: { data: gzipSync(Buffer.from(JSON.stringify(p))).toString('base64') } });
+
+  test('the {"awslogs":{"data"}} body is decoded; a log group hint gives custom flow lines their fields', () => {
+    const hinted = unwrapText(body(payload), { logGroups: { '/vpc/custom-flow': { vpcFlowFields: ['vpc-id', 'srcaddr', 'dstaddr', 'dstport', 'flow-direction', 'start'] } } });
+    expect(hinted.records).toEqual([{ 'vpc-id': 'vpc-0abc', srcaddr: '10.0.1.5', dstaddr: '10.0.2.9', dstport: '443', 'flow-direction': 'egress', start: '1772445600' }]);
+    expect(hinted.failures).toEqual([expect.objectContaining({ logGroup: '/vpc/custom-flow', logEventId: '2', reason: 'VPC Flow Log line does not have 6 fields' })]);
+    // Without the hint the custom line is not a known format: reported, not dropped.
+    expect(unwrapText(body(payload)).failures).toHaveLength(2);
+  });
+
+  test('control messages are skipped, not mistaken for empty input; bad data and unknown message types are failures', () => {
+    expect(unwrapText(body({ ...payload, messageType: 'CONTROL_MESSAGE' }))).toEqual({ records: [], failures: [], skipped: 1 });
+    expect(unwrapText('{"awslogs":{"data":"bm90IGd6aXA="}}').failures[0].reason).toMatch(/not base64 gzip/);
+    expect(unwrapText('{"awslogs":{"data":42}}').failures[0].reason).toMatch(/awslogs.data is not a string/);
+    expect(unwrapText(body({ ...payload, messageType: 'OTHER' })).failures[0].reason).toMatch(/not DATA_MESSAGE/);
   });
 });
