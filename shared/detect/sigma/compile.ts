@@ -11,15 +11,23 @@ import { SigmaError, fail } from './errors';
 import { EventContext, MISSING, anyElement, compileAccessor, textOf, type Accessor } from './fields';
 import { applyModifiers, type FieldSpec, type ModifierOptions, type RuleValue, type TimePart } from './modifiers';
 import type { RuleDoc } from './parse';
+import { regexLiterals } from './regex-literals';
 import { RuleLoadError, RuleUnsupportedError, type CompiledRule } from './types';
 import { STAR, compilePattern, foldPattern, literalPattern, normalizePattern, toNumber, type Pattern } from './values';
 
 export type Matcher = (ctx: EventContext) => boolean;
 
-/** One literal the field's folded text must equal / start with / end with / contain. */
+/**
+ * One literal the field's folded text must equal / start with / end with /
+ * contain, or (`cidr`) an IPv4 network the text must be an address of.
+ */
 export interface LiteralAlt {
-  kind: 'exact' | 'prefix' | 'suffix' | 'contains';
+  kind: 'exact' | 'prefix' | 'suffix' | 'contains' | 'cidr';
+  /** The literal; for `cidr`, the canonical network `base/prefix` (the key that dedupes it). */
   text: string;
+  /** `cidr` only: network base and mask as unsigned integers. */
+  base?: number;
+  mask?: number;
 }
 
 /** A necessary condition: the event's `field` must satisfy one of `alts`. */
@@ -208,7 +216,13 @@ function literalAlt(pat: Pattern, kind: string, text: string | undefined): Liter
   return best ? { kind: 'contains', text: best.toLowerCase() } : undefined;
 }
 
-function stringPred(pat: Pattern, cased: boolean): { pred: Pred; alt?: LiteralAlt } {
+/** A predicate and, when the index can use one, the literals one of which it requires. */
+interface ValuePred {
+  pred: Pred;
+  alts?: LiteralAlt[];
+}
+
+function stringPred(pat: Pattern, cased: boolean): ValuePred {
   const cp = compilePattern(cased ? pat : foldPattern(pat));
   const m = cp.match;
   const pred: Pred = cased
@@ -220,7 +234,8 @@ function stringPred(pat: Pattern, cased: boolean): { pred: Pred; alt?: LiteralAl
         const t = textOf(x, ctx);
         return t !== undefined && m(ctx.fold(t));
       };
-  return { pred, alt: literalAlt(pat, cp.kind, cp.text) };
+  const alt = literalAlt(pat, cp.kind, cp.text);
+  return { pred, alts: alt && [alt] };
 }
 
 function cmp(op: 'lt' | 'lte' | 'gt' | 'gte', a: number, b: number): boolean {
@@ -268,7 +283,7 @@ export function timePartOf(x: unknown, part: TimePart): number | undefined {
   }
 }
 
-function valuePred(v: RuleValue, spec: FieldSpec): { pred: Pred; alt?: LiteralAlt } {
+function valuePred(v: RuleValue, spec: FieldSpec): ValuePred {
   switch (v.k) {
     case 'str':
       return stringPred(v.pat, spec.cased);
@@ -276,33 +291,37 @@ function valuePred(v: RuleValue, spec: FieldSpec): { pred: Pred; alt?: LiteralAl
       return stringPred(literalPattern(v.b.toString('latin1')), spec.cased);
     case 'num': {
       const n = v.n;
-      return { pred: (x) => (typeof x === 'number' ? x === n : typeof x === 'string' && toNumber(x) === n), alt: { kind: 'exact', text: String(n) } };
+      return { pred: (x) => (typeof x === 'number' ? x === n : typeof x === 'string' && toNumber(x) === n), alts: [{ kind: 'exact', text: String(n) }] };
     }
     case 'bool': {
       const b = v.b;
       const s = String(b);
-      return { pred: (x) => x === b || (typeof x === 'string' && x.toLowerCase() === s), alt: { kind: 'exact', text: s } };
+      return { pred: (x) => x === b || (typeof x === 'string' && x.toLowerCase() === s), alts: [{ kind: 'exact', text: s }] };
     }
     case 're': {
       const re = new RegExp(v.re.source, v.re.flags);
+      // Literals every match contains let the index skip the regex on most events.
+      const lits = regexLiterals(v.re.source);
       return {
         pred: (x, ctx) => {
           const t = textOf(x, ctx);
           return t !== undefined && re.test(t);
         },
+        alts: lits?.map((text) => ({ kind: 'contains' as const, text })),
       };
     }
     case 'cidr': {
       const net = cidrNetwork(v.cidr);
       if (net.fam === 4) {
         // IPv4 as integers: one parse per distinct address (memoized), then a mask and compare per rule.
-        const { base, mask } = net;
+        const { base, mask, prefix } = net;
         return {
           pred: (x) => {
             if (typeof x !== 'string') return false;
             const ip = ipv4Memo(x);
             return ip !== undefined && ((ip & mask) >>> 0) === base;
           },
+          alts: [{ kind: 'cidr', text: `${base}/${prefix}`, base, mask }],
         };
       }
       const { list } = net;
@@ -322,7 +341,7 @@ function valuePred(v: RuleValue, spec: FieldSpec): { pred: Pred; alt?: LiteralAl
   }
 }
 
-type CidrNetwork = { fam: 4; base: number; mask: number } | { fam: 6; list: BlockList };
+type CidrNetwork = { fam: 4; base: number; mask: number; prefix: number } | { fam: 6; list: BlockList };
 
 function cidrNetwork(cidr: string): CidrNetwork {
   const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(cidr);
@@ -332,7 +351,7 @@ function cidrNetwork(cidr: string): CidrNetwork {
   if (prefix > (fam === 4 ? 32 : 128)) fail(`'${cidr}' has an out-of-range prefix`);
   if (fam === 4) {
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-    return { fam: 4, mask, base: ((parseIpv4(m[1]) as number) & mask) >>> 0 };
+    return { fam: 4, mask, prefix, base: ((parseIpv4(m[1]) as number) & mask) >>> 0 };
   }
   const list = new BlockList();
   list.addSubnet(m[1], prefix, 'ipv6');
@@ -340,7 +359,7 @@ function cidrNetwork(cidr: string): CidrNetwork {
 }
 
 /** Dotted-quad IPv4 to an unsigned integer; undefined for anything else (IPv6, hostnames, leading zeros). */
-function parseIpv4(s: string): number | undefined {
+export function parseIpv4(s: string): number | undefined {
   let out = 0;
   let octet = 0;
   let digits = 0;
@@ -394,7 +413,8 @@ function compileField(spec: FieldSpec): Compiled {
   }
   if (spec.fieldref) return compileFieldref(spec, acc);
   const preds: Pred[] = [];
-  const alts: LiteralAlt[] = [];
+  /** Per value, the literals one of which it requires. */
+  const valueAlts: LiteralAlt[][] = [];
   let indexable = !spec.neq && !spec.timePart;
   let hasNull = false;
   for (const v of spec.values) {
@@ -403,17 +423,25 @@ function compileField(spec: FieldSpec): Compiled {
       indexable = false;
       continue;
     }
-    const { pred, alt } = valuePred(v, spec);
-    if (alt === undefined) indexable = false;
-    else alts.push(alt);
+    const { pred, alts } = valuePred(v, spec);
+    if (alts === undefined || alts.length === 0) indexable = false;
+    else valueAlts.push(alts);
     preds.push(spec.timePart ? timeWrap(pred, spec.timePart) : pred);
   }
   let reqs: Requirement[] = NONE;
-  if (indexable && alts.length > 0) {
-    // With `all`, every value is necessary: any single one (the longest) is a requirement.
-    reqs = spec.all ? [{ field, alts: [alts.reduce((a, b) => (b.text.length > a.text.length ? b : a))] }] : [{ field, alts }];
+  if (indexable && valueAlts.length > 0) {
+    // With `all`, every value is necessary: the one whose shortest literal is longest is the requirement.
+    const shortest = (as: LiteralAlt[]) => Math.min(...as.map((a) => a.text.length));
+    reqs = spec.all
+      ? [{ field, alts: valueAlts.reduce((a, b) => (shortest(b) > shortest(a) ? b : a)) }]
+      : [{ field, alts: valueAlts.flat() }];
   }
-  const elementTests = preds.map((p): ((val: unknown, ctx: EventContext) => boolean) => (val, ctx) => anyElement(val, (x) => p(x, ctx)));
+  // Scalars (the common case) skip anyElement and its closure.
+  const elementTests = preds.map(
+    (p): ((val: unknown, ctx: EventContext) => boolean) =>
+      (val, ctx) =>
+        Array.isArray(val) ? anyElement(val, (x) => p(x, ctx)) : p(val, ctx),
+  );
   let combined: (val: unknown, absent: boolean, ctx: EventContext) => boolean;
   if (spec.all) {
     combined = (val, absent, ctx) => {

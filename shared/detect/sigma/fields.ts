@@ -58,10 +58,11 @@ export function compileAccessor(name: string): Accessor {
 
 /** Per-event memo shared by every rule evaluated against the same event. */
 export class EventContext {
-  private folded = new Map<string, string>();
-  private json = new Map<object, string>();
+  // Caches are created on first use: most events are looked at by few rules.
+  private folded: Map<string, string> | undefined;
+  private json: Map<object, string> | undefined;
   private strings: string[] | undefined;
-  private accessed = new Map<string, FieldValue>();
+  private accessed: Map<string, FieldValue> | undefined;
 
   /**
    * `mapped`: accessors for Sigma field names this kind of event carries
@@ -75,14 +76,15 @@ export class EventContext {
 
   /** Field value, memoized per field name for this event. */
   get(name: string, accessor: Accessor): FieldValue {
-    let v = this.accessed.get(name);
-    if (v === undefined && !this.accessed.has(name)) {
+    const memo = (this.accessed ??= new Map());
+    let v = memo.get(name);
+    if (v === undefined && !memo.has(name)) {
       v = accessor(this.event);
       if (v === MISSING && this.mapped !== undefined) {
         const alt = this.mapped.get(name);
         if (alt) v = alt(this.event);
       }
-      this.accessed.set(name, v);
+      memo.set(name, v);
     }
     return v;
   }
@@ -90,20 +92,22 @@ export class EventContext {
   /** Lower-cased string, memoized (long command lines are folded once, not per rule). */
   fold(s: string): string {
     if (s.length < 16) return s.toLowerCase();
-    let f = this.folded.get(s);
+    const memo = (this.folded ??= new Map());
+    let f = memo.get(s);
     if (f === undefined) {
       f = s.toLowerCase();
-      this.folded.set(s, f);
+      memo.set(s, f);
     }
     return f;
   }
 
   /** Compact JSON text of an object value, memoized. */
   jsonOf(o: object): string {
-    let t = this.json.get(o);
+    const memo = (this.json ??= new Map());
+    let t = memo.get(o);
     if (t === undefined) {
       t = JSON.stringify(o);
-      this.json.set(o, t);
+      memo.set(o, t);
     }
     return t;
   }

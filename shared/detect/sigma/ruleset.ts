@@ -85,7 +85,18 @@ class SigmaRuleSet implements RuleSet {
     return this.internal;
   }
 
+  /** The last logsource seen and its bucket: events of one source arrive in runs, so most lookups stop here. */
+  private last: { product?: string; service?: string; category?: string; bucket: Bucket } | undefined;
+
   private bucket(ls: LogSource): Bucket {
+    const last = this.last;
+    if (last !== undefined && last.product === ls.product && last.service === ls.service && last.category === ls.category) return last.bucket;
+    const b = this.bucketByKey(ls);
+    this.last = { product: ls.product, service: ls.service, category: ls.category, bucket: b };
+    return b;
+  }
+
+  private bucketByKey(ls: LogSource): Bucket {
     const key = `${(ls.product ?? '').toLowerCase()}\u0000${(ls.service ?? '').toLowerCase()}\u0000${(ls.category ?? '').toLowerCase()}`;
     let b = this.buckets.get(key);
     if (!b) {
