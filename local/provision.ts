@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { randomBytes } from 'node:crypto';
 import {
@@ -20,10 +21,18 @@ export interface LocalClients {
   eventBridge: EventBridgeClient;
   dynamo: DynamoDBClient;
   secrets: SecretsManagerClient;
+  s3: S3Client;
 }
 
 export function localClients(): LocalClients {
-  return { sqs: new SQSClient({}), eventBridge: new EventBridgeClient({}), dynamo: new DynamoDBClient({}), secrets: new SecretsManagerClient({}) };
+  return {
+    sqs: new SQSClient({}),
+    eventBridge: new EventBridgeClient({}),
+    dynamo: new DynamoDBClient({}),
+    secrets: new SecretsManagerClient({}),
+    // moto serves buckets on the path, not as subdomains of the endpoint.
+    s3: new S3Client({ forcePathStyle: true }),
+  };
 }
 
 /** Where the resources of one local deployment live. */
@@ -38,6 +47,8 @@ export interface LocalResources {
   webhookSecretId: string;
   /** The signing secret, so the local webhook sink can verify what notify signs. */
   webhookSecret: string;
+  /** Rules artifact and large evidence (the stack's data bucket). */
+  dataBucket: string;
 }
 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {
@@ -124,6 +135,9 @@ export async function provision(clients: LocalClients, prefix: string, options: 
   );
   await dynamo.send(new UpdateTimeToLiveCommand({ TableName: names.table, TimeToLiveSpecification: { AttributeName: CaseTableKeys.ttlAttribute, Enabled: true } }));
 
+  const dataBucket = `${prefix}-data`;
+  await clients.s3.send(new CreateBucketCommand({ Bucket: dataBucket }));
+
   const webhookSecret = randomBytes(32).toString('hex');
   await secrets.send(new CreateSecretCommand({ Name: names.webhookSecret, SecretString: JSON.stringify({ current: webhookSecret }) }));
 
@@ -137,5 +151,6 @@ export async function provision(clients: LocalClients, prefix: string, options: 
     tableName: names.table,
     webhookSecretId: names.webhookSecret,
     webhookSecret,
+    dataBucket,
   };
 }

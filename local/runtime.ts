@@ -2,10 +2,12 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ContextSourceConfig } from '../shared/aws/context-source';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { caseViewUrl, DEFAULT_VIEW_LINK_TTL_MS, issueViewToken } from '../shared/ack/view-token';
 import { Env, STAGE_IDS, STAGES, type StageId } from '../shared/catalogue';
 import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
 import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
@@ -33,6 +35,10 @@ export interface LocalRuntimeOptions {
    * default account, with a local stand-in provider bus.
    */
   provider?: { accountId: string; busArn: string };
+  /** Context data and threat intel for the enrich stage; default: samples/context.json and samples/threat-intel.txt. */
+  investigation?: ContextSourceConfig;
+  /** Response configuration (config `response`); default: LOCAL_RESPONSE. */
+  response?: unknown;
   /** Replace a stage's handler (tests inject faults moto cannot produce). */
   wrapHandler?: (stage: StageId, handler: StageHandler) => StageHandler;
   /** Resources provisioned earlier on this moto: a restart over the same state (the prefix is theirs). */
@@ -59,6 +65,28 @@ const ENTRY_POINTS: Record<StageId, () => StageHandler> = {
   escalate: () => require('../functions/escalate/index').handler,
   notify: () => require('../functions/notify/index').handler,
   commands: () => require('../functions/commands/index').handler,
+  enrich: () => require('../functions/enrich/index').handler,
+  respond: () => require('../functions/respond/index').handler,
+};
+
+/** The demo customer's context and threat intel (samples/), inline as a deployment would configure them. */
+function localInvestigation(): ContextSourceConfig {
+  return {
+    context: { inline: JSON.parse(readFileSync('samples/context.json', 'utf8')) as unknown },
+    intel: [{ name: 'provider-feed', inline: readFileSync('samples/threat-intel.txt', 'utf8') }],
+  };
+}
+
+/**
+ * Response actions of the local demo: keys may be deactivated by the
+ * customer at once or by the provider with the customer's approval; a
+ * deny-all policy needs approval; quarantining instances is not allowed.
+ */
+export const LOCAL_RESPONSE = {
+  actions: {
+    deactivate_access_key: { enabled: true, requesters: ['customer', 'provider'], approval: 'none' },
+    deny_all_policy: { enabled: true, requesters: ['customer', 'provider'], approval: 'customer' },
+  },
 };
 
 /**
@@ -123,9 +151,12 @@ export class LocalRuntime {
     // The API module reads its environment when first required, at the first request.
     const api = new LocalHttpApi((event, context) => (require('../functions/case-api/index').handler as ApiHandler)(event, context));
     const apiUrl = await api.start();
-    const ackApi = await LocalAckApi.start(clients.secrets, resources.prefix);
+    // A restart over earlier resources finds the ack secrets taken: it signs links with new ones.
+    const ackApi = await LocalAckApi.start(clients.secrets, options.resources ? `${resources.prefix}/restart-${Date.now().toString(36)}` : resources.prefix);
 
     const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 }, ...options.extraChannels };
+    // Structured logs of the handlers: warnings and errors locally, so the run's own output stays readable.
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     Object.assign(process.env, {
       [Env.tenantId]: options.tenantId ?? 'local',
       [Env.busName]: resources.busName,
@@ -145,6 +176,12 @@ export class LocalRuntime {
       // moto's default account stands in for the provider's: locally both sides share one account.
       [Env.providerAccountId]: providerAccount,
       [Env.ackApiUrl]: ackApi.url,
+      // Notifications link to the case page on the local API, with view links signed with the local link secret.
+      [Env.caseApiUrl]: apiUrl,
+      [Env.evidenceBucket]: resources.dataBucket,
+      [Env.investigation]: JSON.stringify(options.investigation ?? localInvestigation()),
+      [Env.responseConfig]: JSON.stringify(options.response ?? LOCAL_RESPONSE),
+      [Env.resourcePrefix]: resources.prefix,
     });
 
     const runtime = new LocalRuntime(clients, resources, sink, artifact.digest, api);
@@ -210,6 +247,12 @@ export class LocalRuntime {
   /** A signed, single-use ack link for a notification, issued with the local link secret. */
   ackLink(caseId: string, notificationId: string, options: { expiresAt?: Date; target?: string } = {}): string {
     return this.ackApi.link(caseId, notificationId, options);
+  }
+
+  /** A signed case page link for a viewer (a policy target id), issued with the local link secret as notify does. */
+  caseViewLink(caseId: string, viewer: string, options: { expiresAt?: Date } = {}): string {
+    const token = issueViewToken({ caseId, viewer, expiresAt: options.expiresAt ?? new Date(Date.now() + DEFAULT_VIEW_LINK_TTL_MS) }, this.ackApi.secrets.link);
+    return caseViewUrl(this.api.url, caseId, token);
   }
 
   /** Puts events on the default bus, as AWS services do; EventBridge rules route them on. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localAwsEnv, MOTO_INSTALL_HINT, startMoto } from './moto';
+import { demonstrateResponse } from './demo-response';
 import { LocalRuntime } from './runtime';
 
 interface SampleEnvelope {
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     console.log(`notification ${d.deliveryId.slice(0, 12)}: [${c.severity}] ${c.title} (${c.id})`);
   }
   await demonstrateAckLink(runtime);
+  await demonstrateResponse(runtime);
   console.log(
     `events in: ${summary.events}, findings: ${summary.findings}, cases opened: ${summary.cases}, notifications sent: ${summary.notifications}, quarantined: ${summary.quarantined}, dead-lettered: ${summary.deadLettered}`,
   );

@@ -6,7 +6,7 @@
  * Pure data and pure functions: no AWS or CDK imports.
  */
 
-export type StageId = 'normalize' | 'detect' | 'cases' | 'escalate' | 'notify' | 'commands';
+export type StageId = 'normalize' | 'detect' | 'cases' | 'enrich' | 'escalate' | 'notify' | 'commands' | 'respond';
 
 /** EventBridge `source` values the pipeline emits. */
 export const EventSources = {
@@ -29,6 +29,11 @@ export const DetailTypes = {
   caseClosed: 'CaseClosed',
   escalationExhausted: 'EscalationExhausted',
   notificationFailed: 'NotificationFailed',
+  responseActionRequested: 'ResponseActionRequested',
+  responseActionApproved: 'ResponseActionApproved',
+  responseActionRefused: 'ResponseActionRefused',
+  responseActionRejected: 'ResponseActionRejected',
+  responseActionCompleted: 'ResponseActionCompleted',
 } as const;
 
 /** Commands the MDR provider sends to a customer's bus (source `mdr.provider`). */
@@ -37,6 +42,7 @@ export const ProviderCommandTypes = {
   resolve: 'ResolveCase',
   note: 'AddNote',
   assign: 'AssignCase',
+  requestAction: 'RequestResponseAction',
 } as const;
 
 export const PROVIDER_COMMAND_TYPES: readonly string[] = Object.values(ProviderCommandTypes);
@@ -53,6 +59,12 @@ export const CASE_EVENT_TYPES: readonly string[] = [
   DetailTypes.caseClosed,
   DetailTypes.escalationExhausted,
   DetailTypes.notificationFailed,
+  // Response actions are the provider's business too: it asks for some and must see all.
+  DetailTypes.responseActionRequested,
+  DetailTypes.responseActionApproved,
+  DetailTypes.responseActionRefused,
+  DetailTypes.responseActionRejected,
+  DetailTypes.responseActionCompleted,
 ];
 
 /** The CloudTrail detail-types AWS puts on the default bus. */
@@ -109,6 +121,17 @@ export const STAGES: Readonly<Record<StageId, StageSpec>> = {
     maxBatchingWindowSeconds: 0,
     maxReceiveCount: 5,
   },
+  enrich: {
+    id: 'enrich',
+    description: "Adds the customer's context (assets, owners, VIPs, ranges, threat intel, geolocation) to cases",
+    entry: 'functions/enrich/index.ts',
+    timeoutSeconds: 30,
+    // Room for the offline geolocation tables (about 11 MB loaded) beside the context data.
+    memoryMb: 512,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+  },
   escalate: {
     id: 'escalate',
     description: 'Chooses who to notify for a case event',
@@ -131,11 +154,22 @@ export const STAGES: Readonly<Record<StageId, StageSpec>> = {
   },
   commands: {
     id: 'commands',
-    description: 'Applies provider commands (acknowledge, resolve, note, assign) to cases',
+    description: 'Applies provider commands (acknowledge, resolve, note, assign, response requests) to cases',
     entry: 'functions/commands/index.ts',
     timeoutSeconds: 30,
     memoryMb: 512,
     batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+  },
+  respond: {
+    id: 'respond',
+    description: 'Runs approved response actions (IAM, EC2, WAF) in the customer account',
+    entry: 'functions/respond/index.ts',
+    // An instance quarantine snapshots every volume: allow for slow AWS calls; the execution lease is shorter.
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    batchSize: 5,
     maxBatchingWindowSeconds: 0,
     maxReceiveCount: 5,
   },
@@ -167,7 +201,20 @@ export const CASE_API_ROUTES: readonly { readonly method: 'GET' | 'POST'; readon
   { method: 'GET', path: '/cases' },
   { method: 'GET', path: '/cases/{id}' },
   { method: 'POST', path: '/cases/{id}/{action}' },
+  { method: 'GET', path: '/cases/{id}/actions' },
+  { method: 'POST', path: '/cases/{id}/actions' },
+  { method: 'POST', path: '/cases/{id}/actions/{requestId}/{verb}' },
   { method: 'GET', path: '/metrics' },
+];
+
+/**
+ * The case page on the same API, without IAM: a phone browser cannot
+ * SigV4-sign, so the function checks the signed view token of each request
+ * (docs/case-page.md). The proxy route keeps the raw path for the function.
+ */
+export const CASE_PAGE_ROUTES: readonly { readonly method: 'GET' | 'POST'; readonly path: string }[] = [
+  { method: 'GET', path: '/view/{caseId}' },
+  { method: 'POST', path: '/view/{proxy+}' },
 ];
 
 /** The public ack API: authenticated by the requests' own signatures (link HMAC, Slack v0, PagerDuty v3). */
@@ -185,6 +232,19 @@ export const ACK_API_ROUTES: readonly { readonly method: 'GET' | 'POST'; readonl
   { method: 'POST', path: '/slack/actions' },
   { method: 'POST', path: '/pagerduty/webhook' },
 ];
+
+/**
+ * The CloudWatch Logs subscription destination (subscription filters cannot
+ * target SQS): forwards each payload, still compressed, as one message to
+ * the normalize queue. Invoked asynchronously by CloudWatch Logs.
+ */
+export const LOGS_INGEST: FunctionSpec = {
+  id: 'logs-ingest',
+  description: 'Forwards CloudWatch Logs subscription payloads to the normalize queue',
+  entry: 'functions/logs-ingest/index.ts',
+  timeoutSeconds: 30,
+  memoryMb: 256,
+};
 
 /** AWS requires the queue's visibility timeout to cover retries; 6x the function timeout as AWS advises. */
 export function visibilityTimeoutSeconds(stage: StageSpec): number {
@@ -208,7 +268,13 @@ export const Env = {
   escalateQueueUrl: 'MDR_ESCALATE_QUEUE_URL',
   /** Base URL of the public ack API; with MDR_ACK_LINK_SECRET_ID, notifications carry signed ack links. */
   ackApiUrl: 'MDR_ACK_API_URL',
+  /** Base URL of the case API; with MDR_ACK_LINK_SECRET_ID, notifications link to the case page with a signed view token. */
+  caseApiUrl: 'MDR_CASE_API_URL',
   quarantineQueueUrl: 'MDR_QUARANTINE_QUEUE_URL',
+  /** normalize's own queue: CloudWatch Logs payloads (logs-ingest) and S3 read continuations (normalize) go there. */
+  normalizeQueueUrl: 'MDR_NORMALIZE_QUEUE_URL',
+  /** JSON map of CloudWatch Logs log group name → format hints (`{"vpcFlowFields":[…]}`), read by normalize. */
+  logGroupHints: 'MDR_LOG_GROUP_HINTS',
   tableName: 'MDR_CASES_TABLE',
   rulesArtifact: 'MDR_RULES_ARTIFACT',
   correlationWindowMinutes: 'MDR_CORRELATION_WINDOW_MINUTES',
@@ -220,6 +286,15 @@ export const Env = {
   reopenWindowHours: 'MDR_REOPEN_WINDOW_HOURS',
   providerAccountId: 'MDR_PROVIDER_ACCOUNT_ID',
   childRetentionDays: 'MDR_CHILD_RETENTION_DAYS',
+  /** JSON ContextSourceConfig: the customer's context and threat-intel data, inline or `s3://` (enrich). */
+  investigation: 'MDR_INVESTIGATION',
+  /** JSON ResponseConfig: which response actions are enabled, for whom, with which approval. */
+  responseConfig: 'MDR_RESPONSE_CONFIG',
+  resourcePrefix: 'MDR_RESOURCE_PREFIX',
+  /** Bucket for events too large to keep inline with their finding (detect writes, the case page links). */
+  evidenceBucket: 'MDR_EVIDENCE_BUCKET',
+  /** JSON map of rule id or tag → the customer's runbook steps, shown in case summaries. */
+  runbooks: 'MDR_RUNBOOKS',
   /** Secrets Manager ids of the acknowledgement API's secrets (ack link signing, Slack signing, PagerDuty v3 webhook). */
   ackLinkSecretId: 'MDR_ACK_LINK_SECRET_ID',
   slackSigningSecretId: 'MDR_SLACK_SIGNING_SECRET_ID',
@@ -276,7 +351,9 @@ export type RouteId =
   | 'findings-to-cases'
   | 'case-events-to-escalate'
   | 'case-events-to-provider'
-  | 'provider-commands';
+  | 'provider-commands'
+  | 'case-events-to-enrich'
+  | 'response-to-respond';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -339,6 +416,20 @@ export const ROUTES: readonly RouteSpec[] = [
       ],
     },
     target: { kind: 'stage', stage: 'escalate' },
+  },
+  {
+    id: 'case-events-to-enrich',
+    description: 'New alerts on a case: look up what the customer knows about their users, hosts and addresses',
+    bus: 'mdr',
+    pattern: { source: [EventSources.cases], 'detail-type': [DetailTypes.caseOpened, DetailTypes.caseAlertAttached] },
+    target: { kind: 'stage', stage: 'enrich' },
+  },
+  {
+    id: 'response-to-respond',
+    description: 'Response actions ready to run (approved, or allowed without approval)',
+    bus: 'mdr',
+    pattern: { source: [EventSources.cases], 'detail-type': [DetailTypes.responseActionApproved, DetailTypes.responseActionRequested] },
+    target: { kind: 'stage', stage: 'respond' },
   },
   {
     id: 'provider-commands',

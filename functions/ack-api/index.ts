@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
+import { httpCorrelation, loggerContext } from '../observability';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
 import { caseEventPublisher } from '../../shared/aws/event-publisher';
@@ -34,7 +35,7 @@ async function slackRespond(responseUrl: string, message: Record<string, unknown
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().use(loggerContext()).use(httpCorrelation()).handler(
   createAckApiHandler({
     store: new DynamoCaseStore(dynamo, env[Env.tableName], { childRetentionDays: intEnv(Env.childRetentionDays, 365) }),
     usedLinks: new DynamoUsedLinks(dynamo, env[Env.tableName]),

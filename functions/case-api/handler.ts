@@ -1,11 +1,17 @@
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorFields, logger } from '../observability';
 import { applyCaseAction } from '../../shared/cases/case-commands';
 import { CaseError, parseAction, type LifecycleSettings } from '../../shared/cases/lifecycle';
 import { caseTimes, responseMetrics } from '../../shared/cases/metrics';
 import type { CaseStore } from '../../shared/cases/store';
+import type { ResponseConfig } from '../../shared/config/response-config';
 import type { Actor, CaseEvent, CaseStatus } from '../../shared/contracts/case-event';
 import { isSeverity } from '../../shared/contracts/severity';
 import { stableId } from '../../shared/hash';
+import type { ResponseService } from '../../shared/response/response-service';
+import { caseSummary } from './page-data';
+import { casePageRoutes } from './pages';
+import { handleResponseRoute } from './response-routes';
 
 export interface CaseApiDeps {
   store: CaseStore;
@@ -14,6 +20,14 @@ export interface CaseApiDeps {
   tenantId: string;
   settings: LifecycleSettings;
   now?: () => Date;
+  /** Response actions (`/cases/{id}/actions…` and the page's actions); without it those routes answer 404. */
+  responses?: ResponseService;
+  /** Which actions the customer allows, for the page's offer (the service enforces it on every request). */
+  responseConfig?: ResponseConfig;
+  /** The ack link signing secrets, current first: the case page's view tokens verify against them. */
+  linkSecrets?: () => Promise<readonly string[]>;
+  /** The customer's runbook steps by rule id or tag, for case summaries. */
+  runbooks?: Readonly<Record<string, readonly string[]>>;
 }
 
 type Result = APIGatewayProxyStructuredResultV2;
@@ -55,9 +69,16 @@ function actorOf(event: Event): Actor | undefined {
   return id ? { type: 'user', id, via: 'api' } : undefined;
 }
 
+const RESPONSE_PATH = /^\/cases\/[^/]+\/actions(?:\/|$)/;
+
+function textBody(event: Event): string | undefined {
+  if (event.body === undefined) return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
 function bodyOf(event: Event): Record<string, unknown> {
-  if (!event.body) return {};
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const text = textBody(event);
+  if (!text) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -103,7 +124,7 @@ export function createCaseApiHandler(deps: CaseApiDeps) {
   async function get(caseId: string): Promise<Result> {
     const detail = await deps.store.getCaseDetail(caseId);
     if (!detail || detail.case.tenantId !== deps.tenantId) throw new CaseError('not_found', `case ${caseId} not found`);
-    return json(200, { ...detail, times: caseTimes(detail.case) });
+    return json(200, { ...detail, times: caseTimes(detail.case), summary: caseSummary(detail, deps.runbooks) });
   }
 
   async function metrics(event: Event): Promise<Result> {
@@ -133,12 +154,22 @@ export function createCaseApiHandler(deps: CaseApiDeps) {
     return json(200, { case: result.case, events: result.events.map((e) => ({ type: e.detailType, eventId: e.detail.eventId })) }, result.replayed ? { 'idempotent-replay': 'true' } : {});
   }
 
+  const pages = casePageRoutes({ ...deps, now });
+  const responses = deps.responses && { service: deps.responses, publish: deps.publish, tenantId: deps.tenantId };
+
   return async (event: Event): Promise<Result> => {
     const method = event.requestContext.http.method;
+    // The case page is authorised by its view token, not IAM (a phone browser cannot sign); it needs the raw path.
+    const page = await pages(method, event.rawPath, event.queryStringParameters, textBody(event));
+    if (page) return page;
     const path = event.rawPath.replace(/\/+$/, '') || '/';
     const actor = actorOf(event);
     if (!actor) return error(403, 'forbidden', 'requests must be signed with IAM credentials');
     try {
+      if (responses && RESPONSE_PATH.test(path)) {
+        const res = await handleResponseRoute(responses, method, path, method === 'POST' ? bodyOf(event) : {}, actor, event.headers?.['idempotency-key']);
+        if (res) return res;
+      }
       if (method === 'GET' && path === '/cases') return await list(event);
       if (method === 'GET' && path === '/metrics') return await metrics(event);
       const one = /^\/cases\/([A-Za-z0-9-]{1,64})$/.exec(path);
@@ -149,7 +180,7 @@ export function createCaseApiHandler(deps: CaseApiDeps) {
     } catch (e) {
       if (e instanceof CaseError) return error(HTTP_STATUS[e.code] ?? 400, e.code, e.message);
       // Unexpected: log it for operators (the caller gets no internals).
-      console.error(JSON.stringify({ level: 'ERROR', message: 'case API request failed', method, path, error: String(e), stack: (e as Error).stack }));
+      logger.error('case API request failed', { method, path, ...errorFields(e) });
       return error(500, 'internal', 'internal error');
     }
   };

@@ -8,7 +8,10 @@ import { applyCaseAction } from '../../shared/cases/case-commands';
 import { CaseError, type LifecycleSettings } from '../../shared/cases/lifecycle';
 import { parseProviderCommand } from '../../shared/cases/provider-commands';
 import type { CaseStore } from '../../shared/cases/store';
-import { EventSources } from '../../shared/catalogue';
+import { EventSources, ProviderCommandTypes } from '../../shared/catalogue';
+import type { CaseEvent } from '../../shared/contracts/case-event';
+import { parseProviderResponseRequest } from '../../shared/response/provider-request';
+import type { ResponseService } from '../../shared/response/response-service';
 import { envelopeProblem, type BusEnvelope } from '../../shared/contracts/guards';
 
 export interface CommandsDeps {
@@ -20,12 +23,29 @@ export interface CommandsDeps {
   tenantId: string;
   providerAccountId: string;
   settings: LifecycleSettings;
+  /** Provider requests for response actions go through the customer's gate here (never executed here). */
+  responses: ResponseService;
   now?: () => Date;
+}
+
+/** A provider command's case events: a case action, or a response-action request. */
+async function apply(deps: CommandsDeps, envelope: BusEnvelope<Record<string, unknown>>): Promise<CaseEvent[]> {
+  if (envelope['detail-type'] === ProviderCommandTypes.requestAction) {
+    const request = parseProviderResponseRequest(envelope, deps.providerAccountId);
+    const current = await deps.store.getCase(request.caseId);
+    if (!current || current.tenantId !== deps.tenantId) throw new CaseError('not_found', `case ${request.caseId} not found`);
+    // A refusal by the customer's policy is recorded on the case (and as an event), not quarantined.
+    return (await deps.responses.requestAction(request)).events;
+  }
+  const cmd = parseProviderCommand(envelope, deps.providerAccountId);
+  const current = await deps.store.getCase(cmd.caseId);
+  if (!current || current.tenantId !== deps.tenantId) throw new CaseError('not_found', `case ${cmd.caseId} not found`);
+  return (await applyCaseAction(deps.store, { ...cmd, now: deps.now?.() ?? new Date() }, deps.settings)).events;
 }
 
 /**
  * commands: provider commands from the customer bus → the same case service
- * as the API. A command the case refuses (unknown case, illegal transition,
+ * as the API, and response-action requests → the same gate as the API. A command the case refuses (unknown case, illegal transition,
  * wrong sender) is quarantined with its reason; retrying cannot change it.
  */
 export function createCommandsHandler(deps: CommandsDeps) {
@@ -41,11 +61,8 @@ export function createCommandsHandler(deps: CommandsDeps) {
         continue;
       }
       try {
-        const cmd = parseProviderCommand(parsed.value as BusEnvelope<Record<string, unknown>>, deps.providerAccountId);
-        const current = await deps.store.getCase(cmd.caseId);
-        if (!current || current.tenantId !== deps.tenantId) throw new CaseError('not_found', `case ${cmd.caseId} not found`);
-        const result = await applyCaseAction(deps.store, { ...cmd, now: deps.now?.() ?? new Date() }, deps.settings);
-        for (const e of result.events) out.push({ source: EventSources.cases, detailType: e.detailType, detail: e.detail, key: record.messageId });
+        const events = await apply(deps, parsed.value as BusEnvelope<Record<string, unknown>>);
+        for (const e of events) out.push({ source: EventSources.cases, detailType: e.detailType, detail: e.detail, key: record.messageId });
       } catch (e) {
         if (e instanceof CaseError && e.code !== 'conflict') {
           bad.push({ messageId: record.messageId, stage: 'commands', reason: `${e.code}: ${e.message}`, source: 'mdr.provider', body: record.body });

@@ -1,6 +1,9 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { logger } from '../observability';
+import { offloadEvidence } from '../../shared/aws/evidence-store';
 import { publishEvents } from '../../shared/aws/event-publisher';
 import { quarantine, type QuarantineItem } from '../../shared/aws/quarantine';
 import { batchResponse, parseJsonBody } from '../../shared/aws/sqs-batch';
@@ -24,9 +27,11 @@ export interface DetectDeps {
    * when it has no correlation rules; called once per distinct rule set.
    */
   correlationsFor?: (rules: RuleSet) => CorrelationEngine | undefined;
+  /** Where events too large to ride inline with their finding are kept; without it they are marked truncated only. */
+  evidence?: { s3: S3Client; bucket: string };
   now?: () => Date;
-  /** One JSON line per invocation that suppressed matches; stdout by default. */
-  log?: (line: string) => void;
+  /** Told once per invocation that suppressed matches (the structured logger by default). */
+  log?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 /** detect: telemetry batches → Sigma evaluation → one PutEvents per ten findings. */
@@ -37,7 +42,7 @@ export function createDetectHandler(deps: DetectDeps) {
     if (!engines.has(rules)) engines.set(rules, deps.correlationsFor(rules));
     return engines.get(rules);
   };
-  const log = deps.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const log = deps.log ?? ((message: string, fields: Record<string, unknown>) => logger.info(message, fields));
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const { rules, suppressions, digest } = await deps.rules.current();
     const correlations = engineFor(rules);
@@ -63,13 +68,21 @@ export function createDetectHandler(deps: DetectDeps) {
         continue;
       }
       for (const [id, n] of Object.entries(result.suppressed)) suppressed[id] = (suppressed[id] ?? 0) + n;
-      for (const d of result.detections) {
-        busEvents.push({ source: EventSources.detect, detailType: DetailTypes.finding, detail: d.finding, key: record.messageId });
+      let findings;
+      try {
+        findings = await Promise.all(result.detections.map((d) => (deps.evidence ? offloadEvidence(deps.evidence.s3, deps.evidence.bucket, d.finding, d.events) : d.finding)));
+      } catch {
+        // Evidence not stored: retry the message rather than publish a finding pointing nowhere.
+        failed.add(record.messageId);
+        continue;
+      }
+      for (const finding of findings) {
+        busEvents.push({ source: EventSources.detect, detailType: DetailTypes.finding, detail: finding, key: record.messageId });
       }
     }
     // Suppressed matches are counted per invocation, never logged per event.
     if (Object.keys(suppressed).length > 0) {
-      log(JSON.stringify({ level: 'INFO', message: 'rule matches suppressed', tenant: deps.tenantId, rules: digest, suppressed }));
+      log('rule matches suppressed', { tenant: deps.tenantId, rules: digest, suppressed });
     }
     const [publishFailed, quarantineFailed] = await Promise.all([
       publishEvents(deps.eventBridge, deps.busName, busEvents),

@@ -20,11 +20,13 @@ const artifactPath = isAbsolute(env[Env.rulesArtifact]) ? env[Env.rulesArtifact]
 const bundled = loadArtifact(parseRulesArtifact(readFileSync(artifactPath, 'utf8')));
 
 // With a rules bucket configured, the artifact in S3 replaces the bundled one without a code deploy.
+// Path-style against a local endpoint (moto); virtual-hosted on AWS.
+const s3 = new S3Client({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL });
 const bucket = process.env[RulesSourceEnv.bucket];
 const refresh = Number(process.env[RulesSourceEnv.refreshSeconds] ?? DEFAULT_REFRESH_SECONDS);
 const rules: RulesProvider = bucket
   ? new S3RulesSource({
-      s3: new S3Client({}),
+      s3,
       bucket,
       key: requireEnv([RulesSourceEnv.key])[RulesSourceEnv.key],
       refreshSeconds: Number.isFinite(refresh) && refresh >= 0 ? refresh : DEFAULT_REFRESH_SECONDS,
@@ -49,5 +51,6 @@ export const handler = sqsStage(
     tenantId: env[Env.tenantId],
     rules,
     correlationsFor,
+    ...(process.env[Env.evidenceBucket] ? { evidence: { s3, bucket: process.env[Env.evidenceBucket] as string } } : {}),
   }),
 );

@@ -11,6 +11,7 @@ import { Env, STAGES } from '../../shared/catalogue';
 import { jsonEnv, requireEnv } from '../../shared/config/env';
 import { ackLinkUrl, DEFAULT_ACK_LINK_TTL_MS, issueAckToken } from '../../shared/ack/link-token';
 import type { ChannelsConfig } from '../../shared/notify/channels';
+import { notificationViewUrl } from '../../shared/notify/notify-service';
 import { sqsStage } from '../sqs-stage';
 import { createNotifyHandler } from './handler';
 
@@ -20,6 +21,7 @@ const secretsClient = new SecretsManagerClient({});
 const signingSecrets = secretReader(secretsClient);
 const ackApiUrl = process.env[Env.ackApiUrl];
 const ackSecretId = process.env[Env.ackLinkSecretId];
+const caseApiUrl = process.env[Env.caseApiUrl];
 
 export const handler = sqsStage(
   createNotifyHandler({
@@ -46,6 +48,14 @@ export const handler = sqsStage(
             const [secret] = await signingSecrets(ackSecretId);
             const token = issueAckToken({ caseId: n.caseId, notificationId: n.notificationId, expiresAt: Date.now() + DEFAULT_ACK_LINK_TTL_MS, target: n.target }, secret);
             return ackLinkUrl(ackApiUrl, token);
+          }
+        : undefined,
+    // The case link opens the case page with a view link signed with the same secret, when the case API is deployed.
+    caseUrl:
+      caseApiUrl && ackSecretId
+        ? async (n) => {
+            const [secret] = await signingSecrets(ackSecretId);
+            return notificationViewUrl(caseApiUrl, secret, n, new Date());
           }
         : undefined,
     now: () => new Date(),

@@ -1,5 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { errorFields, logger } from '../observability';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { publishEvents, type BusEvent } from '../../shared/aws/event-publisher';
 import { quarantine, type QuarantineItem } from '../../shared/aws/quarantine';
@@ -67,7 +68,7 @@ export function createRespondHandler(deps: RespondDeps) {
         if (e instanceof CaseError && e.code === 'not_found') {
           bad.push({ messageId: record.messageId, stage: 'respond', reason: `${e.code}: ${e.message}`, body: record.body });
         } else {
-          console.error(JSON.stringify({ level: 'ERROR', message: 'response action failed; will retry', caseId: detail.caseId, requestId: action.requestId, error: String(e) }));
+          logger.error('response action failed; will retry', { caseId: detail.caseId, requestId: action.requestId, ...errorFields(e) });
           failed.add(record.messageId);
         }
       }

@@ -13,11 +13,8 @@ import { ResponseService } from '../../shared/response/response-service';
 import { sqsStage } from '../sqs-stage';
 import { createRespondHandler } from './handler';
 
-/** The parsed `response` configuration (JSON) and the deployment's resource prefix; to move into the catalogue's `Env`. */
-export const RESPONSE_ENV = { config: 'MDR_RESPONSE_CONFIG', prefix: 'MDR_RESOURCE_PREFIX' } as const;
-
-const env = requireEnv([Env.tableName, Env.busName, Env.tenantId, Env.quarantineQueueUrl, RESPONSE_ENV.config, RESPONSE_ENV.prefix]);
-const config = parseResponseConfig(jsonEnv(RESPONSE_ENV.config));
+const env = requireEnv([Env.tableName, Env.busName, Env.tenantId, Env.quarantineQueueUrl, Env.responseConfig, Env.resourcePrefix]);
+const config = parseResponseConfig(jsonEnv(Env.responseConfig));
 // CloudFront-scoped IP sets are managed through us-east-1 only.
 const wafv2 = new WAFV2Client(config.actions.block_ip.ipSetScope === 'CLOUDFRONT' ? { region: 'us-east-1' } : {});
 
@@ -27,7 +24,7 @@ export const handler = sqsStage(
       store: new DynamoResponseStore(new DynamoDBClient({}), env[Env.tableName], { childRetentionDays: intEnv(Env.childRetentionDays, 365) }),
       config,
       // IAM is global: its endpoint is us-east-1 whatever the function's region (the SDK resolves it).
-      executor: new AwsResponseExecutor({ prefix: env[RESPONSE_ENV.prefix], config, iam: new IAMClient({}), ec2: new EC2Client({}), wafv2 }),
+      executor: new AwsResponseExecutor({ prefix: env[Env.resourcePrefix], config, iam: new IAMClient({}), ec2: new EC2Client({}), wafv2 }),
     }),
     sqs: new SQSClient({}),
     eventBridge: new EventBridgeClient({}),

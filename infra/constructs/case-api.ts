@@ -9,11 +9,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CASE_API, CASE_API_ROUTES, CaseTableKeys, Env, type ResourceNames } from '../../shared/catalogue';
+import { CASE_API, CASE_API_ROUTES, CASE_PAGE_ROUTES, CaseTableKeys, Env, type ResourceNames } from '../../shared/catalogue';
+import type { ResponseConfig } from '../../shared/config/response-config';
 import { createMdrFunction } from '../defaults/function';
 import { grantTableReadWrite } from '../defaults/iam';
 import { logGroupProps } from '../defaults/logs';
+import { acknowledge } from '../nag';
 
 export interface CaseApiProps {
   readonly names: ResourceNames;
@@ -27,6 +30,16 @@ export interface CaseApiProps {
   readonly childRetentionDays: number;
   /** Stage-wide throttling (requests per second and burst). */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** What the case page and response actions need beside the API itself. */
+export interface CasePageProps {
+  /** The ack link signing secret (owned by the AckApi construct): view tokens are signed with it. */
+  readonly linkSecret: secretsmanager.ISecret;
+  /** The customer's response configuration: which actions the page offers (the service enforces it too). */
+  readonly responseConfig: ResponseConfig;
+  /** The customer's runbook steps by rule id or tag, for case summaries. */
+  readonly runbooks: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One JSON line per request; `caller` is the IAM principal the request was signed by. */
@@ -47,9 +60,11 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 });
 
 /**
- * The case API: an API Gateway HTTP API whose every route requires IAM
- * authorisation (SigV4; the caller's ARN reaches the function and is the
- * actor of each change), JSON access logs in an encrypted log group,
+ * The case API: an API Gateway HTTP API whose every `/cases` and `/metrics`
+ * route requires IAM authorisation (SigV4; the caller's ARN reaches the
+ * function and is the actor of each change), the case page routes
+ * (`/view/…`) authorised by the signed view token in the function instead,
+ * JSON access logs in an encrypted log group,
  * stage-wide throttling, and the case-api function with only the item
  * reads/writes, the `casesByTime` index query and PutEvents on the MDR bus
  * it needs.
@@ -62,11 +77,13 @@ export class CaseApi extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly accessLogGroup: logs.LogGroup;
   readonly routes: readonly apigwv2.HttpRoute[];
+  /** The case page routes (no IAM: the function checks each request's view token). */
+  readonly pageRoutes: readonly apigwv2.HttpRoute[];
   /** Base URL of the API (the `$default` stage). */
   readonly url: string;
   readonly serverErrorAlarm: cloudwatch.Alarm;
 
-  constructor(scope: Construct, id: string, props: CaseApiProps) {
+  constructor(scope: Construct, id: string, props: CaseApiProps & CasePageProps) {
     super(scope, id);
     const { key } = props;
 
@@ -81,6 +98,9 @@ export class CaseApi extends Construct {
         [Env.tenantId]: props.tenantId,
         [Env.reopenWindowHours]: String(props.reopenWindowHours),
         [Env.childRetentionDays]: String(props.childRetentionDays),
+        [Env.ackLinkSecretId]: props.linkSecret.secretArn,
+        [Env.responseConfig]: JSON.stringify(props.responseConfig),
+        [Env.runbooks]: JSON.stringify(props.runbooks),
       },
     });
     this.function = parts.function;
@@ -93,6 +113,8 @@ export class CaseApi extends Construct {
       new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.tableArn}/index/${CaseTableKeys.casesByTimeIndex}`] }),
     );
     props.bus.grantPutEventsTo(this.role);
+    // Verifies the case page's view tokens (signed with the ack link secret).
+    props.linkSecret.grantRead(this.role);
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: `${props.names.prefix}-case-api`,
@@ -127,6 +149,17 @@ export class CaseApi extends Construct {
         authorizer,
       }),
     );
+    const none = new apigwv2.HttpNoneAuthorizer();
+    this.pageRoutes = CASE_PAGE_ROUTES.flatMap((r) =>
+      this.api.addRoutes({ path: r.path, methods: [apigwv2.HttpMethod[r.method]], integration, authorizer: none }),
+    );
+    for (const route of this.pageRoutes) {
+      acknowledge(
+        route,
+        'AwsSolutions-APIG4',
+        'The case page is opened from a notification on a phone, which cannot sign with IAM; every request carries a signed, expiring view token (HMAC-SHA256 with the ack link secret) that the function verifies before showing or changing anything, answering 403 otherwise, as the ack API does.',
+      );
+    }
 
     this.serverErrorAlarm = this.api
       .metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM })

@@ -76,6 +76,8 @@ export function grantResponseActions(role: iam.IGrantable, config: ResponseConfi
       { action: 'ec2:RevokeSecurityGroupEgress', resource: ec2Arn('security-group/*'), reason: 'limited by aws:ResourceTag to the isolation group of this deployment' },
       { action: 'ec2:ModifyInstanceAttribute', resource: ec2Arn('instance/*'), reason: 'the instance (and its interfaces and groups) is named by the request at run time' },
       { action: 'ec2:CreateSnapshot', resource: ec2Arn('volume/*'), reason: 'the volumes are those attached to the instance the request names; snapshot ids do not exist before' },
+      { action: 'ec2:CreateSnapshot', resource: ec2Arn('snapshot/*', ''), reason: 'snapshot ids do not exist before they are created (tags only at creation)' },
+      { action: 'ec2:ModifyNetworkInterfaceAttribute', resource: ec2Arn('network-interface/*'), reason: "the interfaces are those of the instance the request names, for instances with several interfaces" },
     );
   }
   if (a.block_ip.enabled) {
@@ -84,11 +86,17 @@ export function grantResponseActions(role: iam.IGrantable, config: ResponseConfi
   }
 
   if (wildcards.length && Construct.isConstruct(role)) {
-    acknowledge(
-      role as IConstruct,
-      'AwsSolutions-IAM5',
-      `Response actions act on principals, instances and volumes named by each request at run time, so their resources end in a wildcard: ${wildcards.map((w) => `${w.action} (${w.reason})`).join('; ')}.`,
-    );
+    // cdk-nag reports each wildcard resource on its own, with the pseudo parameters written <AWS::…>.
+    const nagForm = (r: string) => r.split(partition).join('<AWS::Partition>').split(region).join('<AWS::Region>').split(account).join('<AWS::AccountId>');
+    const byResource = new Map<string, WildcardGrant[]>();
+    for (const w of wildcards) byResource.set(nagForm(w.resource), [...(byResource.get(nagForm(w.resource)) ?? []), w]);
+    for (const [resource, grants] of byResource) {
+      acknowledge(
+        role as IConstruct,
+        `AwsSolutions-IAM5[Resource::${resource}]`,
+        `Response actions act on what each request names at run time: ${grants.map((w) => `${w.action} (${w.reason})`).join('; ')}.`,
+      );
+    }
   }
   return wildcards;
 }

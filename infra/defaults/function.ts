@@ -49,7 +49,8 @@ export function createMdrFunction(scope: Construct, props: MdrFunctionProps): Md
     ...base,
     role,
     logGroup,
-    environment: { ...base.environment, ...props.environment },
+    // Powertools logger: the service is the construct (Detect, CaseApi, …); INFO and up.
+    environment: { ...base.environment, POWERTOOLS_SERVICE_NAME: scope.node.id, POWERTOOLS_LOG_LEVEL: 'INFO', ...props.environment },
     bundling: bundlingOptions(props.commandHooks),
   });
   acknowledge(

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Env, EventSources, PROVIDER_COMMAND_TYPES, resourceNames, STAGES, type StageId } from '../../shared/catalogue';
@@ -7,6 +7,9 @@ import { AnalystAccess } from '../constructs/analyst-access';
 import { AckApi } from '../constructs/ack-api';
 import { CaseApi } from '../constructs/case-api';
 import { CaseTable } from '../constructs/case-table';
+import { DataBucket } from '../constructs/data-bucket';
+import { grantResponseActions } from '../constructs/response-actions';
+import { geoDataHooks } from '../defaults/geo-data';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { MdrBus } from '../constructs/mdr-bus';
 import { Operations } from '../constructs/operations';
@@ -15,7 +18,10 @@ import { QuarantineQueue } from '../constructs/quarantine-queue';
 import { QueueFedFunction } from '../constructs/queue-fed-function';
 import { RulesArtifactBundle } from '../constructs/rules-artifact';
 import { Sweeper } from '../constructs/sweeper';
-import { grantCorrelationState, grantNotifyChannels, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
+import { LogsIngest } from '../constructs/logs-ingest';
+import { logGroupHints, type LogGroupSource } from '../../shared/config/log-groups-config';
+import { grantCorrelationState, grantKeyUse, grantNotifyChannels, grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
+import { EVIDENCE_PREFIX } from '../../shared/aws/evidence-store';
 import { acknowledge } from '../nag';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
@@ -53,6 +59,8 @@ export class CustomerStack extends Stack {
   readonly table: CaseTable;
   readonly quarantine: QuarantineQueue;
   readonly rules: RulesArtifactBundle;
+  /** Rules artifact (re-read by detect) and evidence too large to keep inline. */
+  readonly data: DataBucket;
   readonly webhookSecret: secretsmanager.Secret;
   readonly stages: CustomerStages;
   readonly routes: PipelineRoutes;
@@ -75,7 +83,9 @@ export class CustomerStack extends Stack {
     this.bus = new MdrBus(this, 'Bus', { busName: names.bus, key, description: `MDR findings and case events of tenant ${config.tenantId}` });
     this.table = new CaseTable(this, 'CaseTable', { tableName: names.table, key });
     this.quarantine = new QuarantineQueue(this, 'Quarantine', { queueName: names.quarantineQueue, key });
-    this.rules = new RulesArtifactBundle(this, 'Rules', { ruleDirs: config.ruleDirs });
+    this.data = new DataBucket(this, 'Data', { key, evidenceRetentionDays: config.childRetentionDays });
+    // Rules re-read from the data bucket: an artifact uploaded there later takes effect without a code deploy.
+    this.rules = new RulesArtifactBundle(this, 'Rules', { ruleDirs: config.ruleDirs, suppressions: config.suppressions, bucket: this.data.bucket });
 
     this.webhookSecret = new secretsmanager.Secret(this, 'WebhookSigningSecret', {
       secretName: names.webhookSecret,
@@ -99,7 +109,12 @@ export class CustomerStack extends Stack {
     const stageEnv: Record<StageId, Record<string, string>> = {
       normalize: {},
       // The table holds correlation windows; detect touches it only for events that feed a correlation rule.
-      detect: { [Env.busName]: this.bus.bus.eventBusName, [Env.tableName]: this.table.table.tableName, ...this.rules.environment },
+      detect: {
+        [Env.busName]: this.bus.bus.eventBusName,
+        [Env.tableName]: this.table.table.tableName,
+        [Env.evidenceBucket]: this.data.bucket.bucketName,
+        ...this.rules.environment,
+      },
       cases: {
         [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
@@ -119,12 +134,26 @@ export class CustomerStack extends Stack {
         [Env.webhookSecretId]: this.webhookSecret.secretArn,
         [Env.caseLinkBase]: config.caseLinkBase,
       },
+      enrich: {
+        [Env.tableName]: this.table.table.tableName,
+        [Env.childRetentionDays]: String(config.childRetentionDays),
+        [Env.investigation]: JSON.stringify(config.investigation.source),
+      },
       commands: {
         [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
         [Env.providerAccountId]: provider?.accountId ?? '',
         [Env.reopenWindowHours]: String(config.reopenWindowHours),
         [Env.childRetentionDays]: String(config.childRetentionDays),
+        // Provider requests for response actions pass the customer's gate here.
+        [Env.responseConfig]: JSON.stringify(config.response),
+      },
+      respond: {
+        [Env.busName]: this.bus.bus.eventBusName,
+        [Env.tableName]: this.table.table.tableName,
+        [Env.childRetentionDays]: String(config.childRetentionDays),
+        [Env.responseConfig]: JSON.stringify(config.response),
+        [Env.resourcePrefix]: names.prefix,
       },
     };
 
@@ -139,6 +168,8 @@ export class CustomerStack extends Stack {
         logRetentionDays: config.logRetentionDays,
         environment: { ...common, ...stageEnv[spec.id] },
         ...(spec.id === 'detect' ? { commandHooks: this.rules.commandHooks } : {}),
+        // Offline geolocation tables ride in the enrich bundle: no network look-ups at run time.
+        ...(spec.id === 'enrich' ? { commandHooks: geoDataHooks() } : {}),
       });
     }
     const core = stages as Record<CoreStageId, QueueFedFunction> & { commands?: QueueFedFunction };
@@ -146,6 +177,9 @@ export class CustomerStack extends Stack {
 
     // Queue URLs of downstream stages, known once every stage exists.
     core.normalize.function.addEnvironment(Env.detectQueueUrl, core.detect.queue.queueUrl);
+    // normalize continues S3 objects too large for one invocation on its own queue.
+    core.normalize.function.addEnvironment(Env.normalizeQueueUrl, core.normalize.queue.queueUrl);
+    grantSendToQueue(core.normalize.role, core.normalize.queue.queueArn, key);
     core.escalate.function.addEnvironment(Env.notifyQueueUrl, core.notify.queue.queueUrl);
     // notify delays a retry with ChangeMessageVisibility on its own queue (covered by the consume grant).
     core.notify.function.addEnvironment(Env.notifyQueueUrl, core.notify.queue.queueUrl);
@@ -177,6 +211,26 @@ export class CustomerStack extends Stack {
       grantTableReadWrite(core.commands.role, this.table.table.tableArn, key);
       this.bus.bus.grantPutEventsTo(core.commands.role);
     }
+    // detect: the rules artifact, and evidence too large to ride with its finding.
+    this.rules.grantRead(core.detect.role);
+    core.detect.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.data.bucket.arnForObjects(`${EVIDENCE_PREFIX}*`)] }));
+    grantKeyUse(core.detect.role, key, ['kms:Decrypt', 'kms:GenerateDataKey']);
+    acknowledge(
+      core.detect.role,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.data.bucket.node.defaultChild as CfnElement)}.Arn>/${EVIDENCE_PREFIX}*]`,
+      'detect writes the events a finding cannot carry inline under evidence/<tenant>/<finding id>/; the keys are per finding, known only at run time; PutObject only, under that prefix only.',
+    );
+    // enrich: the case it enriches, its enrichment item and timeline; the customer's context objects in S3.
+    grantTableReadWrite(core.enrich.role, this.table.table.tableArn, key);
+    if (config.investigation.objects.length) {
+      core.enrich.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: config.investigation.objects.map((o) => `arn:${this.partition}:s3:::${o.bucket}/${o.key}`) }),
+      );
+    }
+    // respond: its request items and case events, and only the AWS actions the customer enabled.
+    grantTableReadWrite(core.respond.role, this.table.table.tableArn, key);
+    this.bus.bus.grantPutEventsTo(core.respond.role);
+    grantResponseActions(core.respond.role, config.response, { prefix: names.prefix, partition: this.partition, region: this.region, account: this.account });
 
     if (provider) {
       // Provider -> customer commands: only the provider account, only mdr.provider, only the command detail-types.
@@ -213,6 +267,14 @@ export class CustomerStack extends Stack {
       }
     }
 
+    // CloudWatch Logs subscriptions (config `logGroups`) through the logs-ingest function onto the normalize queue.
+    const logGroups: readonly LogGroupSource[] = config.logGroups;
+    const logsIngest = logGroups.length
+      ? new LogsIngest(this, 'LogsIngest', { names, key, normalizeQueue: core.normalize.queue, logGroups, logRetentionDays: config.logRetentionDays })
+      : undefined;
+    const hints = logGroupHints(logGroups);
+    if (hints) core.normalize.function.addEnvironment(Env.logGroupHints, JSON.stringify(hints));
+
     // The two HTTP APIs act on cases through the same service: same table, bus, settings.
     const apiProps = {
       names,
@@ -225,11 +287,19 @@ export class CustomerStack extends Stack {
       reopenWindowHours: config.reopenWindowHours,
       throttle: config.apiThrottle,
     };
-    this.caseApi = new CaseApi(this, 'CaseApi', { ...apiProps, childRetentionDays: config.childRetentionDays });
     this.ackApi = new AckApi(this, 'AckApi', apiProps);
-    // Pages carry signed ack links to it.
+    // The case page's view links are signed with the ack link secret the AckApi owns.
+    this.caseApi = new CaseApi(this, 'CaseApi', {
+      ...apiProps,
+      childRetentionDays: config.childRetentionDays,
+      linkSecret: this.ackApi.linkSecret,
+      responseConfig: config.response,
+      runbooks: config.investigation.runbooks,
+    });
+    // Pages carry signed ack links to it, and signed view links to the case page.
     core.notify.function.addEnvironment(Env.ackApiUrl, this.ackApi.url);
     core.notify.function.addEnvironment(Env.ackLinkSecretId, this.ackApi.linkSecret.secretArn);
+    core.notify.function.addEnvironment(Env.caseApiUrl, this.caseApi.url);
     this.ackApi.linkSecret.grantRead(core.notify.role);
 
     this.sweeper = new Sweeper(this, 'Sweeper', {
@@ -253,6 +323,7 @@ export class CustomerStack extends Stack {
 
     this.operations = new Operations(this, 'Operations', {
       prefix: names.prefix,
+      tenantId: config.tenantId,
       key,
       alarmEmails: config.alarmEmails,
       stages: Object.values(stages).map((s) => ({ id: s.node.id, function: s.function, queue: s.queue, deadLetterQueue: s.deadLetterQueue })),
@@ -260,6 +331,7 @@ export class CustomerStack extends Stack {
         { id: 'CaseApi', function: this.caseApi.function },
         { id: 'AckApi', function: this.ackApi.function },
         { id: 'Sweeper', function: this.sweeper.function },
+        ...(logsIngest ? [{ id: 'LogsIngest', function: logsIngest.function }] : []),
       ],
       quarantineQueue: this.quarantine.queue,
       targetDeadLetterQueue: this.routes.targetDeadLetterQueue,

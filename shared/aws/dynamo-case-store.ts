@@ -1,7 +1,7 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../cases/model';
-import type { Evidence } from '../contracts/investigation';
+import type { CaseEnrichment, Evidence } from '../contracts/investigation';
 import type { AlertSummary, CaseDetail, CasePage, CaseQuery, CaseStore, CorrelationRecord, TimelineEntry, WriteResult } from '../cases/store';
 import { CaseTableKeys } from '../catalogue';
 import type { CaseEvent } from '../contracts/case-event';
@@ -54,6 +54,10 @@ function decodeToken(t: string | undefined): Record<string, unknown> | undefined
 export interface DynamoCaseStoreOptions {
   /** Alerts and timeline entries expire this long after they are written; cases are kept. */
   childRetentionDays?: number;
+}
+
+function enrichmentOf(item: Record<string, unknown> | undefined): { enrichment?: CaseEnrichment } {
+  return typeof item?.enrichment === 'string' ? { enrichment: JSON.parse(item.enrichment) as CaseEnrichment } : {};
 }
 
 function alertOf(item: Record<string, unknown>): AlertSummary {
@@ -116,6 +120,7 @@ export class DynamoCaseStore implements CaseStore {
       case: stripKeys(caseRow) as unknown as CaseRecord,
       alerts: items.filter((i) => String(i.sk).startsWith('ALERT#')).map(alertOf),
       timeline: items.filter((i) => String(i.sk).startsWith('TL#')).map((i) => stripKeys(i) as unknown as TimelineEntry),
+      ...enrichmentOf(items.find((i) => i.sk === 'ENRICHMENT')),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { CaseEvent, CaseStatus } from '../contracts/case-event';
 import type { Finding } from '../contracts/finding';
-import type { Evidence, Observable } from '../contracts/investigation';
+import type { CaseEnrichment, Evidence, Observable } from '../contracts/investigation';
 import type { Severity } from '../contracts/severity';
 import type { CaseRecord } from './model';
 
@@ -42,6 +42,8 @@ export interface CaseDetail {
   case: CaseRecord;
   alerts: AlertSummary[];
   timeline: TimelineEntry[];
+  /** What the customer's context data says about the case's observables (the enrich stage). */
+  enrichment?: CaseEnrichment;
 }
 
 export interface CaseQuery {

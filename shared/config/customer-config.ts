@@ -2,6 +2,10 @@ import { SEVERITIES } from '../contracts/severity';
 import { DEFAULT_ESCALATION, MAX_REPEAT, type EscalationConfig } from '../escalation/policy';
 import { validateQuietHours, type QuietHours } from '../escalation/quiet-hours';
 import { SUPPORTED_CHANNEL_KINDS, type ChannelsConfig } from '../notify/channels';
+import { parseSuppressions, type SuppressionSpec } from '../detect/suppressions';
+import { parseInvestigation, type InvestigationConfig } from './investigation-config';
+import { parseLogGroups, type LogGroupSource } from './log-groups-config';
+import { parseResponseConfig, type ResponseConfig } from './response-config';
 
 /**
  * What a customer's cloud team configures for their stack. Validated at synth
@@ -39,6 +43,14 @@ export interface CustomerConfig {
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** S3 buckets holding log files to ingest (CloudTrail, VPC Flow Logs, …); they need EventBridge notifications on. */
   readonly ingestBuckets: readonly string[];
+  /** CloudWatch Logs log groups subscribed to the telemetry path. */
+  readonly logGroups: readonly LogGroupSource[];
+  /** Allow lists: rule matches that must not raise findings (compiled into the rules artifact). */
+  readonly suppressions: readonly SuppressionSpec[];
+  /** The customer's context data, threat intel and runbooks for investigations. */
+  readonly investigation: InvestigationConfig;
+  /** Which response actions are enabled, who may request them, and who approves. */
+  readonly response: ResponseConfig;
 }
 
 export class ConfigError extends Error {
@@ -374,5 +386,9 @@ export function parseCustomerConfig(input: unknown): CustomerConfig {
     alarmEmails: parseAlarmEmails(input.alarmEmails),
     ...(input.analystAccess !== undefined ? { analystAccess: parseAnalystAccess(input.analystAccess) } : {}),
     apiThrottle: parseApiThrottle(input.apiThrottle),
+    logGroups: parseLogGroups(input.logGroups),
+    suppressions: parseSuppressions(input.suppressions),
+    investigation: parseInvestigation(input.investigation),
+    response: parseResponseConfig(input.response),
   };
 }

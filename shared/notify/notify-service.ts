@@ -1,3 +1,5 @@
+import { caseViewUrl, DEFAULT_VIEW_LINK_TTL_MS, issueViewToken } from '../ack/view-token';
+import { LINK_TEXT_ID } from '../ack/link-token';
 import type { CaseStore } from '../cases/store';
 import type { NotificationRequest } from '../contracts/notification';
 import type { ChannelsConfig } from './channels';
@@ -13,6 +15,8 @@ export interface NotifyContext {
   caseLinkBase: string;
   /** The signed acknowledgement link of a notification, when ack links are configured. */
   ackUrl?: (n: NotificationRequest) => Promise<string | undefined>;
+  /** The case page link (signed view link) of a notification, when configured; else `caseLinkBase/<caseId>`. */
+  caseUrl?: (n: NotificationRequest) => Promise<string | undefined>;
   now: () => Date;
   /** How long a claimed delivery is held before another attempt may take over: the function timeout. */
   leaseSeconds: number;
@@ -29,6 +33,24 @@ function stillWanted(n: NotificationRequest, status: string | undefined): boolea
   if (n.reason === 'reminder') return status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
   if (n.reason === 'resend') return status === 'NEW' || status === 'ACKNOWLEDGED' || status === 'IN_PROGRESS';
   return status === 'NEW';
+}
+
+/**
+ * The case page link a notification carries: a view token for the
+ * notification's target (a policy target id; acts on the page are attributed
+ * to it), valid for DEFAULT_VIEW_LINK_TTL_MS. Undefined when the target
+ * cannot name a viewer; the message then carries the plain case link.
+ */
+export function notificationViewUrl(caseApiUrl: string, secret: string, n: Pick<NotificationRequest, 'caseId' | 'target'>, now: Date): string | undefined {
+  if (!LINK_TEXT_ID.test(n.target)) return undefined;
+  const token = issueViewToken({ caseId: n.caseId, viewer: n.target, expiresAt: now.getTime() + DEFAULT_VIEW_LINK_TTL_MS }, secret);
+  return caseViewUrl(caseApiUrl, n.caseId, token);
+}
+
+/** The signed case page link, or nothing (the plain case link) when it cannot be issued for this target. */
+async function caseLink(ctx: NotifyContext, n: NotificationRequest): Promise<{ caseUrl?: string }> {
+  const url = await ctx.caseUrl?.(n);
+  return url ? { caseUrl: url } : {};
 }
 
 /**
@@ -61,6 +83,7 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
       notification: n,
       current: current && { title: current.title, severity: current.severity, status: current.status, tags: current.tags, entities: current.entities },
       caseLinkBase: ctx.caseLinkBase,
+      ...(await caseLink(ctx, n)),
       // Reminders go to people who already acknowledged: no ack link.
       ackUrl: n.reason === 'reminder' ? undefined : await ctx.ackUrl?.(n),
     },

@@ -19,7 +19,8 @@ export const REQUEST_ID = /^resp-[0-9a-f]{20}$/;
 export interface ResponseServiceDeps {
   store: ResponseStore;
   config: ResponseConfig;
-  executor: ResponseExecutor;
+  /** Only the respond stage executes; the API and commands only request, approve and reject (and stay small). */
+  executor?: ResponseExecutor;
   now?: () => Date;
   /** How long an execution holds a request before another worker may resume it (keep it under the queue's visibility timeout). */
   leaseMs?: number;
@@ -104,6 +105,11 @@ export class ResponseService {
     this.now = deps.now ?? (() => new Date());
     this.leaseMs = deps.leaseMs ?? 60_000;
     this.maxExecutions = deps.maxExecutions ?? 3;
+  }
+
+  private executor(): ResponseExecutor {
+    if (!this.deps.executor) throw new Error('response actions run in the respond stage only (no executor here)');
+    return this.deps.executor;
   }
 
   /** The case a request is about (callers check its tenant). */
@@ -256,7 +262,7 @@ export class ResponseService {
     let outcome: ExecutionOutcome | undefined;
     let failure: string | undefined;
     if (running.dryRun) {
-      outcome = { result: { dryRun: true, plan: this.deps.executor.plan(publicRequest(running), original && publicRequest(original)) } };
+      outcome = { result: { dryRun: true, plan: this.executor().plan(publicRequest(running), original && publicRequest(original)) } };
     } else {
       let progress = running.progress ?? {};
       const ctx = {
@@ -268,7 +274,7 @@ export class ResponseService {
         },
       };
       try {
-        outcome = original ? await this.deps.executor.undo(publicRequest(original), publicRequest(running), ctx) : await this.deps.executor.execute(publicRequest(running), ctx);
+        outcome = original ? await this.executor().undo(publicRequest(original), publicRequest(running), ctx) : await this.executor().execute(publicRequest(running), ctx);
       } catch (e) {
         if (e instanceof LeaseLostError) return { state: 'busy', request: publicRequest(running), events: [] };
         const permanent = e instanceof ExecutionError && e.permanent;

@@ -94,7 +94,8 @@ describe('CDK app configuration', () => {
       .filter((r) => r.Properties?.ScheduleExpression === undefined)
       .map((r) => r.Properties?.Name);
     expect(ruleNames).not.toContain(resourceNames('mdr-acme').rule('case-events-to-provider'));
-    expect(ruleNames).toHaveLength(3);
+    // Telemetry in, findings to cases, case events to escalate and enrich, response actions to respond: all inside the account.
+    expect(ruleNames).toHaveLength(5);
   });
 
   test('a bad rule fails synth naming its file', () => {

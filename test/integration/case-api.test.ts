@@ -203,4 +203,19 @@ describe('case API on moto', () => {
     expect(m.body.timeToResolve.count).toBeGreaterThanOrEqual(1);
     expect(m.body.byStatus.MERGED).toBe(1);
   });
+
+  it('returns the written summary with a case, and serves its page only with a view link for that case', async () => {
+    const id = await openCase('viola');
+    const other = await openCase('walt');
+    const detail = await call('GET', `/cases/${id}`);
+    expect(detail.body.summary).toMatchObject({ headline: expect.any(String), nextSteps: expect.any(Array) });
+    const page = await fetch(runtime.caseViewLink(id, 'oncall-primary'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(await page.text()).toContain(id);
+    // No token, another case's token, a forged one: the page shows nothing.
+    expect((await fetch(`${runtime.api.url}/view/${id}`)).status).toBe(403);
+    expect((await fetch(runtime.caseViewLink(other, 'oncall-primary').replace(`/view/${other}`, `/view/${id}`))).status).toBe(403);
+    expect((await fetch(`${runtime.caseViewLink(id, 'oncall-primary').slice(0, -4)}AAAA`)).status).toBe(403);
+  });
 });

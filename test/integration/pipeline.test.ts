@@ -46,7 +46,8 @@ describe('local pipeline on moto, bundled samples', () => {
       expect(d.verified).toBe(true);
       expect(d.body).toMatchObject({ type: 'mdr.notification', deliveryId: d.deliveryId });
       const c = d.body.case as Record<string, string>;
-      expect(c.url).toBe(`${runtime.api.url}/cases/${c.id}`);
+      // The case page, with a signed view token for the page's target.
+      expect(c.url.startsWith(`${runtime.api.url}/view/${c.id}?t=view1.`)).toBe(true);
       expect(['high', 'critical', 'medium']).toContain(c.severity);
     }
     const severities = runtime.sink.deliveries.map((d) => (d.body.case as { severity: string }).severity).sort();

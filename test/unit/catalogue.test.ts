@@ -11,7 +11,7 @@ describe('resource catalogue', () => {
 
   it('routes to every SQS-fed stage but notify (fed by escalate directly)', () => {
     const fed = ROUTES.flatMap((r) => (r.target.kind === 'stage' ? [r.target.stage] : []));
-    expect([...new Set(fed)].sort()).toEqual(['cases', 'commands', 'escalate', 'normalize']);
+    expect([...new Set(fed)].sort()).toEqual(['cases', 'commands', 'enrich', 'escalate', 'normalize', 'respond']);
   });
 
   it('sends only case events to the provider, never telemetry or findings', () => {

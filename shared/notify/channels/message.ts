@@ -18,8 +18,10 @@ export interface CurrentCaseInfo {
 export interface ChannelMessage {
   notification: NotificationRequest;
   current?: CurrentCaseInfo;
-  /** Base URL of case pages; the case link is `<base>/<caseId>`. */
+  /** Base URL of case pages; the case link is `<base>/<caseId>` unless `caseUrl` is given. */
   caseLinkBase: string;
+  /** The case page link for this notification (signed view link), when the case API and link secret are configured. */
+  caseUrl?: string;
   /** Signed acknowledgement link for this notification, built by the ack service. */
   ackUrl?: string;
 }
@@ -62,7 +64,7 @@ export function viewOf(msg: ChannelMessage, includeObservables = false): Message
     reason: n.reason,
     tier: n.tier,
     target: n.target,
-    caseUrl: caseUrl(msg.caseLinkBase, n.caseId),
+    caseUrl: msg.caseUrl ?? caseUrl(msg.caseLinkBase, n.caseId),
     ...(msg.ackUrl ? { ackUrl: msg.ackUrl } : {}),
   };
   const entities = msg.current?.entities;
