@@ -91,15 +91,20 @@ export function looksLikeAckToken(token: string): boolean {
   return token.length <= ACK_TOKEN_MAX_LENGTH && /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/.test(token);
 }
 
-function decode(encoded: string): AckTokenPayload | undefined {
+/** The JSON object a token's payload part encodes (base64url), or undefined: the fields are the caller's to check. */
+export function decodeTokenPart(encoded: string): Record<string, unknown> | undefined {
   let wire: unknown;
   try {
     wire = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
-  if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) return undefined;
-  const w = wire as Partial<Wire>;
+  return typeof wire === 'object' && wire !== null && !Array.isArray(wire) ? (wire as Record<string, unknown>) : undefined;
+}
+
+function decode(encoded: string): AckTokenPayload | undefined {
+  const w = decodeTokenPart(encoded) as Partial<Wire> | undefined;
+  if (!w) return undefined;
   if (typeof w.c !== 'string' || !CASE_ID.test(w.c)) return undefined;
   if (typeof w.n !== 'string' || !TEXT_ID.test(w.n)) return undefined;
   if (typeof w.e !== 'number' || !Number.isSafeInteger(w.e)) return undefined;
@@ -115,13 +120,29 @@ function decode(encoded: string): AckTokenPayload | undefined {
  */
 export function verifyAckToken(token: string, secrets: readonly string[], now: Date): AckTokenResult {
   if (typeof token !== 'string' || !looksLikeAckToken(token)) return { ok: false, reason: 'malformed' };
+  return verifySignedToken(token, secrets, now, mac, decode);
+}
+
+/**
+ * The checks every signed link token shares, once its shape is known good
+ * (`<version>.<payload>.<signature>`): a canonical 32-byte signature, a MAC
+ * matching one of the secrets in constant time, then the payload decoded,
+ * then its expiry. The payload is trusted only after the signature.
+ */
+export function verifySignedToken<P extends { expiresAt: number }>(
+  token: string,
+  secrets: readonly string[],
+  now: Date,
+  macOf: (secret: string, payload: string) => Buffer,
+  decodePayload: (payload: string) => P | undefined,
+): { ok: true; payload: P } | { ok: false; reason: AckTokenFailure } {
   const [, payload, signature] = token.split('.');
   const given = Buffer.from(signature, 'base64url');
   // Base64url decoding is lenient with trailing bits; compare the canonical form too.
   if (given.length !== 32 || given.toString('base64url') !== signature) return { ok: false, reason: 'malformed' };
-  const valid = secrets.some((s) => s !== '' && timingSafeEqual(mac(s, payload), given));
+  const valid = secrets.some((s) => s !== '' && timingSafeEqual(macOf(s, payload), given));
   if (!valid) return { ok: false, reason: 'bad_signature' };
-  const decoded = decode(payload);
+  const decoded = decodePayload(payload);
   if (!decoded) return { ok: false, reason: 'malformed' };
   if (now.getTime() >= decoded.expiresAt * 1000) return { ok: false, reason: 'expired' };
   return { ok: true, payload: decoded };

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { LINK_CASE_ID, LINK_TEXT_ID } from './link-token';
+import { createHmac } from 'node:crypto';
+import { decodeTokenPart, LINK_CASE_ID, LINK_TEXT_ID, verifySignedToken } from './link-token';
 
 /**
  * Signed, expiring case view links: the case page a notification links to.
@@ -87,14 +87,8 @@ export function looksLikeViewToken(token: string): boolean {
 }
 
 function decode(encoded: string): ViewTokenPayload | undefined {
-  let wire: unknown;
-  try {
-    wire = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) return undefined;
-  const w = wire as Partial<Wire>;
+  const w = decodeTokenPart(encoded) as Partial<Wire> | undefined;
+  if (!w) return undefined;
   if (typeof w.c !== 'string' || !LINK_CASE_ID.test(w.c)) return undefined;
   if (typeof w.v !== 'string' || !LINK_TEXT_ID.test(w.v)) return undefined;
   if (typeof w.o !== 'string' || !ROLES.includes(w.o as ViewerRole)) return undefined;
@@ -109,14 +103,5 @@ function decode(encoded: string): ViewTokenPayload | undefined {
  */
 export function verifyViewToken(token: string, secrets: readonly string[], now: Date): ViewTokenResult {
   if (!looksLikeViewToken(token)) return { ok: false, reason: 'malformed' };
-  const [, payload, signature] = token.split('.');
-  const given = Buffer.from(signature, 'base64url');
-  // Base64url decoding is lenient with trailing bits; insist on the canonical form.
-  if (given.length !== 32 || given.toString('base64url') !== signature) return { ok: false, reason: 'malformed' };
-  const valid = secrets.some((s) => s !== '' && timingSafeEqual(mac(s, payload), given));
-  if (!valid) return { ok: false, reason: 'bad_signature' };
-  const decoded = decode(payload);
-  if (!decoded) return { ok: false, reason: 'malformed' };
-  if (now.getTime() >= decoded.expiresAt * 1000) return { ok: false, reason: 'expired' };
-  return { ok: true, payload: decoded };
+  return verifySignedToken(token, secrets, now, mac, decode);
 }

@@ -291,7 +291,7 @@ function render(r: RenderInput): string {
     out.push(
       '## Bytes and requests per batch',
       '',
-      'For 1,000 events of each source: normalize\'s own packing (`packJson`, ≤ 200 KB per message)',
+      'For 1,000 events of each source: normalize\'s own packing (`packJson`, ≤ 252 KiB per message)',
       'of the telemetry events onto the detect queue, and the SQS requests that costs, counted as',
       'SQS bills them (each 64 KiB chunk of a request\'s payload is one request). Sends are grouped',
       'as `sendMessages` groups them (≤ 10 messages and ≤ 256 KiB per SendMessageBatch); receives',

@@ -18,4 +18,15 @@ describe('packJson', () => {
     expect(messages).toHaveLength(2);
     expect(messages[0].sources).toEqual(['a']);
   });
+
+  it('writes exactly the JSON the envelope gives, whether it splices items in or reshapes them', () => {
+    const items: { item: { a: string | null; n: number }; source: string }[] = [
+      { item: { a: 'é"\\', n: 1 }, source: 's' },
+      { item: { a: null, n: 2.5 }, source: 't' },
+    ];
+    const [spliced] = packJson(items, (batch) => ({ v: 1, events: batch, tail: true }));
+    expect(spliced.body).toBe(JSON.stringify({ v: 1, events: items.map((x) => x.item), tail: true }));
+    const [reshaped] = packJson(items, (batch) => ({ count: batch.length, ns: batch.map((b) => b.n) }));
+    expect(JSON.parse(reshaped.body)).toEqual({ count: 2, ns: [1, 2.5] });
+  });
 });
