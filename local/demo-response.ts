@@ -39,7 +39,7 @@ export async function demonstrateResponse(runtime: LocalRuntime, log: (line: str
 
   const allowed = await api(runtime, 'POST', `/cases/${caseId}/actions`, { action: 'deactivate_access_key', target: { accessKeyId, userName: 'mallory' } });
   const refused = await api(runtime, 'POST', `/cases/${caseId}/actions`, { action: 'quarantine_instance', target: { instanceId: 'i-0123456789abcdef0' } });
-  await runtime.putEvents([
+  await runtime.putEventsOn(runtime.resources.busName, [
     { Source: 'mdr.provider', DetailType: 'RequestResponseAction', Detail: JSON.stringify({ caseId, action: 'deny_all_policy', target: { userName: 'mallory' }, analyst: 'soc-analyst-7' }) },
   ]);
   await runtime.waitForDrain(60_000);
