@@ -67,6 +67,10 @@ export const CASE_EVENT_TYPES: readonly string[] = [
   DetailTypes.responseActionCompleted,
 ];
 
+/** AWS service events on the default bus a deployment can take in (config `eventSources`; all by default). */
+export const AWS_EVENT_SOURCES = ['cloudtrail', 'guardduty', 'securityhub'] as const;
+export type AwsEventSource = (typeof AWS_EVENT_SOURCES)[number];
+
 /** The CloudTrail detail-types AWS puts on the default bus. */
 export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'] as const;
 
@@ -348,6 +352,8 @@ export function providerBusName(prefix = 'mdr-provider'): string {
 export type RouteId =
   | 'cloudtrail-to-normalize'
   | 's3-objects-to-normalize'
+  | 'guardduty-to-normalize'
+  | 'securityhub-to-normalize'
   | 'findings-to-cases'
   | 'case-events-to-escalate'
   | 'case-events-to-provider'
@@ -375,6 +381,8 @@ export interface RouteSpec {
    * log buckets, and the deployment adds `detail.bucket.name: [<buckets>]`.
    */
   readonly scope?: 'ingest-buckets';
+  /** The route exists only when the configuration takes in this AWS service's events (`eventSources`). */
+  readonly eventSource?: AwsEventSource;
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -384,6 +392,23 @@ export const ROUTES: readonly RouteSpec[] = [
     bus: 'default',
     pattern: { 'detail-type': [...CLOUDTRAIL_DETAIL_TYPES] },
     target: { kind: 'stage', stage: 'normalize' },
+    eventSource: 'cloudtrail',
+  },
+  {
+    id: 'guardduty-to-normalize',
+    description: 'GuardDuty findings from the default bus (only these: other events never cost an invocation)',
+    bus: 'default',
+    pattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] },
+    target: { kind: 'stage', stage: 'normalize' },
+    eventSource: 'guardduty',
+  },
+  {
+    id: 'securityhub-to-normalize',
+    description: 'Security Hub findings (ASFF) imported into the account, from the default bus',
+    bus: 'default',
+    pattern: { source: ['aws.securityhub'], 'detail-type': ['Security Hub Findings - Imported'] },
+    target: { kind: 'stage', stage: 'normalize' },
+    eventSource: 'securityhub',
   },
   {
     id: 's3-objects-to-normalize',

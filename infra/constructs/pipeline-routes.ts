@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type EventPattern, type ResourceNames, ROUTES, type RouteId, type RouteSpec, type StageId } from '../../shared/catalogue';
+import { type AwsEventSource, type EventPattern, type ResourceNames, ROUTES, type RouteId, type RouteSpec, type StageId } from '../../shared/catalogue';
 import type { CustomerConfig } from '../../shared/config/customer-config';
 import { queueNotEmptyAlarm } from '../defaults/alarms';
 import { terminalQueueProps } from '../defaults/sqs';
@@ -25,6 +25,8 @@ export interface PipelineRoutesProps {
   readonly routes?: readonly RouteSpec[];
   /** S3 buckets whose new objects are log files to ingest (EventBridge notifications enabled on them). */
   readonly ingestBuckets?: readonly string[];
+  /** AWS service events taken in from the default bus; all by default. */
+  readonly eventSources?: readonly AwsEventSource[];
 }
 
 /** EventBridge retries a failed delivery this long and this often (both the service maximum), then dead-letters it. */
@@ -147,6 +149,8 @@ export class PipelineRoutes extends Construct {
       if (route.sender === 'provider' && !props.provider) continue;
       // S3 log files: only for the buckets the customer names, never every bucket of the account.
       if (route.scope === 'ingest-buckets' && !props.ingestBuckets?.length) continue;
+      // AWS service events the customer turned off have no rule: they never cost an invocation.
+      if (route.eventSource && props.eventSources && !props.eventSources.includes(route.eventSource)) continue;
       const target = this.targetFor(route, props);
       if (!target) continue;
       let pattern = route.sender === 'provider' && props.provider ? { ...route.pattern, account: [props.provider.accountId] } : route.pattern;

@@ -249,6 +249,7 @@ export class CustomerStack extends Stack {
       stageQueues: Object.fromEntries(Object.entries(stages).map(([id, s]) => [id, s.queue])),
       provider,
       ingestBuckets: config.ingestBuckets,
+      eventSources: config.eventSources,
     });
     // normalize reads the log files it is told about, in those buckets only.
     if (config.ingestBuckets.length) {

@@ -1,3 +1,4 @@
+import { AWS_EVENT_SOURCES, type AwsEventSource } from '../catalogue';
 import { SEVERITIES } from '../contracts/severity';
 import { DEFAULT_ESCALATION, MAX_REPEAT, type EscalationConfig } from '../escalation/policy';
 import { validateQuietHours, type QuietHours } from '../escalation/quiet-hours';
@@ -43,6 +44,8 @@ export interface CustomerConfig {
   readonly apiThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** S3 buckets holding log files to ingest (CloudTrail, VPC Flow Logs, …); they need EventBridge notifications on. */
   readonly ingestBuckets: readonly string[];
+  /** AWS service events taken in from the default bus (CloudTrail, GuardDuty, Security Hub); all by default. */
+  readonly eventSources: readonly AwsEventSource[];
   /** CloudWatch Logs log groups subscribed to the telemetry path. */
   readonly logGroups: readonly LogGroupSource[];
   /** Allow lists: rule matches that must not raise findings (compiled into the rules artifact). */
@@ -360,6 +363,14 @@ function parseApiThrottle(v: unknown): CustomerConfig['apiThrottle'] {
   return { rateLimit, burstLimit };
 }
 
+function parseEventSources(v: unknown): AwsEventSource[] {
+  if (v === undefined) return [...AWS_EVENT_SOURCES];
+  if (!Array.isArray(v) || v.some((x) => !AWS_EVENT_SOURCES.includes(x as AwsEventSource)) || new Set(v).size !== v.length) {
+    throw new ConfigError('eventSources', `must be a list of distinct sources among ${AWS_EVENT_SOURCES.join(', ')}`);
+  }
+  return v as AwsEventSource[];
+}
+
 /** Validates raw configuration (parsed JSON) into a CustomerConfig, naming the first bad field. */
 export function parseCustomerConfig(input: unknown): CustomerConfig {
   if (!isObj(input)) throw new ConfigError('(root)', 'must be an object');
@@ -386,6 +397,7 @@ export function parseCustomerConfig(input: unknown): CustomerConfig {
     alarmEmails: parseAlarmEmails(input.alarmEmails),
     ...(input.analystAccess !== undefined ? { analystAccess: parseAnalystAccess(input.analystAccess) } : {}),
     apiThrottle: parseApiThrottle(input.apiThrottle),
+    eventSources: parseEventSources(input.eventSources),
     logGroups: parseLogGroups(input.logGroups),
     suppressions: parseSuppressions(input.suppressions),
     investigation: parseInvestigation(input.investigation),

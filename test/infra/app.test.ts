@@ -94,8 +94,19 @@ describe('CDK app configuration', () => {
       .filter((r) => r.Properties?.ScheduleExpression === undefined)
       .map((r) => r.Properties?.Name);
     expect(ruleNames).not.toContain(resourceNames('mdr-acme').rule('case-events-to-provider'));
-    // Telemetry in, findings to cases, case events to escalate and enrich, response actions to respond: all inside the account.
-    expect(ruleNames).toHaveLength(5);
+    // CloudTrail, GuardDuty and Security Hub in, findings to cases, case events to escalate and enrich,
+    // response actions to respond: all inside the account.
+    expect(ruleNames).toHaveLength(7);
+  });
+
+  test('AWS service events the customer does not take in get no rule', () => {
+    const { stacks } = testApp([customerConfig({ eventSources: ['cloudtrail'] })]);
+    const names = Object.values(resourcesOf(Template.fromStack(stacks.customers[0]), 'AWS::Events::Rule')).map((r) => r.Properties?.Name);
+    const n = resourceNames('mdr-acme');
+    expect(names).toContain(n.rule('cloudtrail-to-normalize'));
+    expect(names).not.toContain(n.rule('guardduty-to-normalize'));
+    expect(names).not.toContain(n.rule('securityhub-to-normalize'));
+    expect(() => testApp([customerConfig({ eventSources: ['cloudtrail', 'syslog'] })])).toThrow(/eventSources/);
   });
 
   test('a bad rule fails synth naming its file', () => {

@@ -36,10 +36,49 @@ export interface Requirement {
   alts: LiteralAlt[];
 }
 
+/**
+ * Folded-text test of a plain string field test (no `all`, `neq`, `cased`,
+ * `null`, dates or field references): the event value's folded text equals
+ * one of `exact`, starts with one of `prefix`, … The rule set's index runs
+ * these on a per-event cache of the field's folded text instead of the
+ * atom's closure chain.
+ */
+export interface SimpleTest {
+  exact: Set<string> | undefined;
+  prefix: string[];
+  suffix: string[];
+  contains: string[];
+  /** Wildcard patterns that are none of the above. */
+  other: Array<(s: string) => boolean>;
+}
+
+/** Whether one folded text satisfies a SimpleTest. */
+export function simpleHolds(t: SimpleTest, s: string): boolean {
+  if (t.exact !== undefined && t.exact.has(s)) return true;
+  for (const x of t.prefix) if (s.startsWith(x)) return true;
+  for (const x of t.suffix) if (s.endsWith(x)) return true;
+  for (const x of t.contains) if (s.includes(x)) return true;
+  for (const m of t.other) if (m(s)) return true;
+  return false;
+}
+
+/**
+ * The rule's condition as a tree over field tests (atoms). `key` identifies
+ * the test (field, modifiers and values): rules sharing a test share its
+ * per-event result. `match` is the atom's own matcher; `simple`, when set,
+ * is an equivalent test on the field's folded text.
+ */
+export type Expr =
+  | { t: 'atom'; key: string; field: string; match: Matcher; simple?: SimpleTest }
+  | { t: 'and' | 'or'; args: Expr[] }
+  | { t: 'not'; arg: Expr };
+
 /** A compiled rule plus what the engine needs internally. */
 export interface InternalRule extends CompiledRule {
   /** Matches using a shared per-event context (the fast path). */
   test: Matcher;
+  /** The same condition as a tree over field tests (what the rule set's index evaluates). */
+  expr: Expr;
   /** Alternative necessary conditions (each one alone is necessary). */
   requirements: Requirement[];
   name?: string;
@@ -48,9 +87,10 @@ export interface InternalRule extends CompiledRule {
   ordinal: number;
 }
 
-interface Compiled {
+export interface Compiled {
   match: Matcher;
   reqs: Requirement[];
+  expr: Expr;
 }
 
 const NONE: Requirement[] = [];
@@ -58,7 +98,7 @@ const NONE: Requirement[] = [];
 /** Compiles a detection rule; throws RuleLoadError/RuleUnsupportedError naming file and rule. */
 export function compileRule(doc: RuleDoc, options: ModifierOptions = {}, ordinal = 0): InternalRule {
   try {
-    const { match, reqs } = compileDetection(doc.detection, doc.conditions, options);
+    const { match, reqs, expr } = compileDetection(doc.detection, doc.conditions, options);
     const rule: InternalRule = {
       ...doc.meta,
       name: doc.name,
@@ -66,6 +106,7 @@ export function compileRule(doc: RuleDoc, options: ModifierOptions = {}, ordinal
       ordinal,
       target: isOcsfLogsource(doc.meta.logsource) ? 'ocsf' : 'raw',
       test: match,
+      expr,
       requirements: reqs,
       matches: (event) => match(new EventContext(event)),
     };
@@ -104,8 +145,9 @@ function compileCondition(node: CondNode, sel: Map<string, Compiled>): Compiled 
     case 'id':
       return sel.get(node.name) as Compiled;
     case 'not': {
-      const inner = compileCondition(node.arg, sel).match;
-      return { match: (ctx) => !inner(ctx), reqs: NONE };
+      const c = compileCondition(node.arg, sel);
+      const inner = c.match;
+      return { match: (ctx) => !inner(ctx), reqs: NONE, expr: { t: 'not', arg: c.expr } };
     }
     case 'and':
       return andOf(node.args.map((a) => compileCondition(a, sel)));
@@ -122,9 +164,10 @@ function andOf(parts: Compiled[]): Compiled {
   if (parts.length === 1) return parts[0];
   const ms = parts.map((p) => p.match);
   const reqs = parts.flatMap((p) => p.reqs);
+  const expr: Expr = { t: 'and', args: parts.map((p) => p.expr) };
   if (ms.length === 2) {
     const [a, b] = ms;
-    return { match: (ctx) => a(ctx) && b(ctx), reqs };
+    return { match: (ctx) => a(ctx) && b(ctx), reqs, expr };
   }
   return {
     match: (ctx) => {
@@ -132,6 +175,7 @@ function andOf(parts: Compiled[]): Compiled {
       return true;
     },
     reqs,
+    expr,
   };
 }
 
@@ -155,9 +199,10 @@ function orOf(parts: Compiled[]): Compiled {
     }
     if (ok) reqs.push({ field: r.field, alts });
   }
+  const expr: Expr = { t: 'or', args: parts.map((p) => p.expr) };
   if (ms.length === 2) {
     const [a, b] = ms;
-    return { match: (ctx) => a(ctx) || b(ctx), reqs };
+    return { match: (ctx) => a(ctx) || b(ctx), reqs, expr };
   }
   return {
     match: (ctx) => {
@@ -165,6 +210,7 @@ function orOf(parts: Compiled[]): Compiled {
       return false;
     },
     reqs,
+    expr,
   };
 }
 
@@ -403,7 +449,33 @@ function keywordPattern(v: RuleValue): RuleValue {
   return v;
 }
 
+type FieldMatch = Omit<Compiled, 'expr'>;
+
+/** One field test (or keyword search) and its atom in the rule's expression tree. */
 function compileField(spec: FieldSpec): Compiled {
+  const c = fieldMatch(spec);
+  return { ...c, expr: { t: 'atom', key: JSON.stringify(spec), field: spec.field, match: c.match, simple: simpleTestOf(spec) } };
+}
+
+/** The SimpleTest equivalent to a plain string field test, if it is one. */
+function simpleTestOf(spec: FieldSpec): SimpleTest | undefined {
+  if (spec.field === '' || spec.exists !== undefined || spec.fieldref || spec.neq || spec.timePart || spec.all || spec.cased) return undefined;
+  if (spec.values.length === 0) return undefined;
+  const t: SimpleTest = { exact: undefined, prefix: [], suffix: [], contains: [], other: [] };
+  for (const v of spec.values) {
+    if (v.k !== 'str') return undefined;
+    const cp = compilePattern(foldPattern(v.pat));
+    const text = cp.text ?? '';
+    if (cp.kind === 'exact') (t.exact ??= new Set()).add(text);
+    else if (cp.kind === 'prefix') t.prefix.push(text);
+    else if (cp.kind === 'suffix') t.suffix.push(text);
+    else if (cp.kind === 'contains') t.contains.push(text);
+    else t.other.push(cp.match);
+  }
+  return t;
+}
+
+function fieldMatch(spec: FieldSpec): FieldMatch {
   if (spec.field === '') return compileKeywords(spec);
   const field = spec.field;
   const acc = compileAccessor(field);
@@ -487,7 +559,7 @@ function timeWrap(pred: Pred, part: TimePart): Pred {
   };
 }
 
-function compileFieldref(spec: FieldSpec, acc: Accessor): Compiled {
+function compileFieldref(spec: FieldSpec, acc: Accessor): FieldMatch {
   const field = spec.field;
   const mode = spec.fieldref?.mode ?? 'eq';
   const cased = spec.cased;
@@ -522,7 +594,7 @@ function compileFieldref(spec: FieldSpec, acc: Accessor): Compiled {
   };
 }
 
-function compileKeywords(spec: FieldSpec): Compiled {
+function compileKeywords(spec: FieldSpec): FieldMatch {
   if (spec.neq || spec.timePart || spec.fieldref || spec.exists !== undefined) fail('keyword searches only take string modifiers');
   const positional = spec.modifiers.some((m) => m === 'contains' || m === 'startswith' || m === 'endswith');
   const preds = spec.values.map((v) => {

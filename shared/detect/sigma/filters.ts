@@ -38,8 +38,9 @@ export function applyFilters(rules: InternalRule[], filters: FilterDoc[], option
     const detection: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(spec)) if (k !== 'rules' && k !== 'condition') detection[k] = v;
     let test;
+    let expr;
     try {
-      test = compileDetection(detection, conditions, options).match;
+      ({ match: test, expr } = compileDetection(detection, conditions, options));
     } catch (e) {
       throw wrapError(e, file, id);
     }
@@ -48,6 +49,7 @@ export function applyFilters(rules: InternalRule[], filters: FilterDoc[], option
       if (!rule || !applies(f.meta.logsource, rule.logsource)) continue;
       const inner = rule.test;
       rule.test = (ctx) => inner(ctx) && !test(ctx);
+      rule.expr = { t: 'and', args: [rule.expr, { t: 'not', arg: expr }] };
       rule.matches = (event) => rule.test(new EventContext(event));
     }
   }

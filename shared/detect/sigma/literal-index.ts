@@ -11,7 +11,7 @@
  * running the rule and rejects most candidates that cannot match.
  * The index is only a prefilter: candidates that pass are always fully tested.
  */
-import { parseIpv4, type InternalRule, type LiteralAlt, type Requirement } from './compile';
+import { parseIpv4, simpleHolds, type Expr, type InternalRule, type LiteralAlt, type Matcher, type Requirement, type SimpleTest } from './compile';
 import { EventContext, MISSING, compileAccessor, textOf, type Accessor } from './fields';
 import { toNumber } from './values';
 
@@ -49,80 +49,10 @@ function gramAt(s: string, i: number): number | string {
   return (a | b | c) < 256 ? (a << 16) | (b << 8) | c : s.slice(i, i + GRAM);
 }
 
-/** Whether one folded text satisfies one alternative, exactly as the index probe decides it. */
-function altHolds(a: LiteralAlt, s: string): boolean {
-  switch (a.kind) {
-    case 'exact': {
-      if (s === a.text) return true;
-      const n = toNumber(s);
-      return n !== undefined && String(n) === a.text;
-    }
-    case 'prefix':
-      return s.startsWith(a.text);
-    case 'suffix':
-      return s.endsWith(a.text);
-    case 'contains':
-      return s.includes(a.text);
-    case 'cidr': {
-      const ip = parseIpv4(s);
-      return ip !== undefined && ((ip & (a.mask as number)) >>> 0) === a.base;
-    }
-  }
-}
-
-/** A necessary condition checked on a candidate before its full test. */
-interface Check {
-  field: string;
-  acc: Accessor;
-  /** Exact literals, for one hash lookup. */
-  exact: Set<string> | undefined;
-  /** The other alternatives. */
-  rest: LiteralAlt[];
-  /** Some alternative is a number's text: numeric strings are compared by value. */
-  numeric: boolean;
-}
-
-function compileCheck(q: Requirement): Check {
-  const exact = q.alts.filter((a) => a.kind === 'exact').map((a) => a.text);
-  return {
-    field: q.field,
-    acc: compileAccessor(q.field),
-    exact: exact.length ? new Set(exact) : undefined,
-    rest: q.alts.filter((a) => a.kind !== 'exact'),
-    numeric: exact.some((t) => toNumber(t) !== undefined),
-  };
-}
-
-function checkText(c: Check, s: string): boolean {
-  if (c.exact !== undefined) {
-    if (c.exact.has(s)) return true;
-    if (c.numeric) {
-      const n = toNumber(s);
-      if (n !== undefined && c.exact.has(String(n))) return true;
-    }
-  }
-  for (const a of c.rest) if (altHolds(a, s)) return true;
-  return false;
-}
-
-function checkValue(c: Check, v: unknown, ctx: EventContext): boolean {
-  if (Array.isArray(v)) {
-    for (const x of v) if (checkValue(c, x, ctx)) return true;
-    return false;
-  }
-  const t = textOf(v, ctx);
-  return t !== undefined && checkText(c, ctx.fold(t));
-}
-
-/** The event satisfies the necessary condition (absent and null fields satisfy none). */
-function checkHolds(c: Check, ctx: EventContext): boolean {
-  const v = ctx.get(c.field, c.acc);
-  return v !== MISSING && v !== null && checkValue(c, v, ctx);
-}
-
 /** Everything indexed on one field. */
 class FieldIndex {
-  readonly acc: Accessor;
+  /** Probe answers by raw string value (see LiteralIndex.probeString). */
+  readonly memo = new Map<string, Int32Array>();
   exact = new Map<string, number[]>();
   prefix = trieNode();
   suffix = trieNode();
@@ -134,9 +64,10 @@ class FieldIndex {
   /** Some exact literal is a number's text: numeric strings are also looked up by value. */
   numeric = false;
 
-  constructor(readonly field: string) {
-    this.acc = compileAccessor(field);
-  }
+  constructor(
+    readonly field: string,
+    readonly slot: number,
+  ) {}
 
   add(alt: LiteralAlt, rule: number, gramFreq: Map<number | string, number>): void {
     switch (alt.kind) {
@@ -256,17 +187,55 @@ function hitChance(a: LiteralAlt, distinct: number): number {
   }
 }
 
+/** Program opcodes: a rule's condition flattened into an Int32Array (prefix order). */
+const ATOM = 0; // ATOM atomId
+const NOT = 1; // NOT <operand>
+const AND = 2; // AND count end <operands…>   (end: position after the last operand)
+const OR = 3; // OR count end <operands…>
+
+/** Position just after the operand starting at `pos`. */
+function operandEnd(p: Int32Array, pos: number): number {
+  switch (p[pos]) {
+    case ATOM:
+      return pos + 2;
+    case NOT:
+      return operandEnd(p, pos + 1);
+    default:
+      return p[pos + 2];
+  }
+}
+
+/** Raw field values whose probe results are remembered, per indexed field (bounded: cleared when full). */
+const PROBE_MEMO_LIMIT = 4096;
+
 export class LiteralIndex {
   private fields: FieldIndex[] = [];
   /** Rules that have no usable requirement: tested on every event. */
   readonly always: InternalRule[] = [];
+  private readonly alwaysPrograms: Int32Array[] = [];
   private readonly indexed: InternalRule[] = [];
-  /** Per indexed rule, necessary conditions checked before its full test. */
-  private readonly checks: Check[][] = [];
+  /** Per indexed rule, its condition as a program over atoms. */
+  private readonly programs: Int32Array[] = [];
   private stamp: Uint32Array;
   private epoch = 0;
   /** Candidates of the event being evaluated (reused: evaluation is synchronous and not reentrant). */
   private candidates: number[] = [];
+
+  // Field slots: every field a rule or the index reads, read once per event.
+  private readonly slotNames: string[] = [];
+  private readonly slotAccs: Accessor[] = [];
+  private readonly slotIds = new Map<string, number>();
+  private slotStamp: Uint32Array;
+  private slotValue: unknown[];
+  private foldStamp: Uint32Array;
+  private slotFolded: string[];
+
+  // Atoms: distinct field tests across the rules, each evaluated at most once per event.
+  private readonly atomSlot: number[] = [];
+  private readonly atomSimple: Array<SimpleTest | undefined> = [];
+  private readonly atomMatch: Matcher[] = [];
+  private atomStamp: Uint32Array;
+  private atomResult: Uint8Array;
 
   constructor(readonly rules: InternalRule[]) {
     // Distinct exact values per field and trigram frequencies, to pick requirements and index keys.
@@ -293,37 +262,92 @@ export class LiteralIndex {
       const d = exactValues.get(q.field)?.size ?? 1;
       return Math.min(1, q.alts.reduce((sum, a) => sum + hitChance(a, d), 0));
     };
+    const atomIds = new Map<string, number>();
     const byField = new Map<string, FieldIndex>();
     for (const r of rules) {
+      const program = this.compileProgram(r.expr, atomIds);
       const usable = r.requirements.filter((q) => q.alts.length > 0 && q.alts.every((a) => a.kind !== 'contains' || a.text.length >= GRAM));
       if (usable.length === 0) {
         this.always.push(r);
+        this.alwaysPrograms.push(program);
         continue;
       }
-      const ranked = usable
-        .map((q) => ({ q, c: cost(q) }))
-        .sort((a, b) => a.c - b.c || a.q.alts.length - b.q.alts.length)
-        .map((x) => x.q);
-      const best = ranked[0];
+      const best = usable.reduce((a, b) => {
+        const ca = cost(a);
+        const cb = cost(b);
+        return cb < ca || (cb === ca && b.alts.length < a.alts.length) ? b : a;
+      });
       let fi = byField.get(best.field);
       if (!fi) {
-        fi = new FieldIndex(best.field);
+        fi = new FieldIndex(best.field, this.slotOf(best.field));
         byField.set(best.field, fi);
       }
       const ix = this.indexed.length;
       this.indexed.push(r);
-      // Secondary checks: the next most selective conditions on other fields (on the same field, the probe already decided).
-      this.checks.push(
-        ranked
-          .slice(1)
-          .filter((q) => q.field !== best.field)
-          .slice(0, 2)
-          .map(compileCheck),
-      );
+      this.programs.push(program);
       for (const a of best.alts) fi.add(a, ix, gramFreq);
     }
     this.fields = [...byField.values()];
     this.stamp = new Uint32Array(this.indexed.length);
+    const slots = this.slotNames.length;
+    this.slotStamp = new Uint32Array(slots);
+    this.slotValue = new Array<unknown>(slots).fill(undefined);
+    this.foldStamp = new Uint32Array(slots);
+    this.slotFolded = new Array<string>(slots).fill('');
+    this.atomStamp = new Uint32Array(this.atomMatch.length);
+    this.atomResult = new Uint8Array(this.atomMatch.length);
+  }
+
+  private slotOf(field: string): number {
+    let id = this.slotIds.get(field);
+    if (id === undefined) {
+      id = this.slotNames.length;
+      this.slotIds.set(field, id);
+      this.slotNames.push(field);
+      this.slotAccs.push(compileAccessor(field));
+    }
+    return id;
+  }
+
+  /** Flattens a condition tree into a program; identical field tests become one atom. */
+  private compileProgram(expr: Expr, atomIds: Map<string, number>): Int32Array {
+    const out: number[] = [];
+    const emit = (e: Expr): void => {
+      switch (e.t) {
+        case 'atom': {
+          let id = atomIds.get(e.key);
+          if (id === undefined) {
+            id = this.atomMatch.length;
+            atomIds.set(e.key, id);
+            this.atomMatch.push(e.match);
+            this.atomSimple.push(e.simple);
+            this.atomSlot.push(e.simple ? this.slotOf(e.field) : -1);
+          }
+          out.push(ATOM, id);
+          return;
+        }
+        case 'not':
+          out.push(NOT);
+          emit(e.arg);
+          return;
+        default: {
+          // Nested operators of the same kind are one operator: and(and(a, b), c) = and(a, b, c).
+          const args: Expr[] = [];
+          const flatten = (x: Expr) => {
+            if (x.t === e.t) for (const y of (x as { args: Expr[] }).args) flatten(y);
+            else args.push(x);
+          };
+          flatten(e);
+          if (args.length === 1) return emit(args[0]);
+          const at = out.length;
+          out.push(e.t === 'and' ? AND : OR, args.length, 0);
+          for (const a of args) emit(a);
+          out[at + 2] = out.length;
+        }
+      }
+    };
+    emit(expr);
+    return Int32Array.from(out);
   }
 
   get indexedCount(): number {
@@ -336,30 +360,115 @@ export class LiteralIndex {
 
   /** Rules matching the event: the always-tested ones plus indexed candidates that pass. */
   evaluate(ctx: EventContext): InternalRule[] {
-    const out: InternalRule[] = [];
-    for (const r of this.always) if (r.test(ctx)) out.push(r);
-    if (this.fields.length === 0) return out;
-    // Epoch stamps dedupe candidates without allocating a set per event.
+    // One epoch per event invalidates every per-event cache (slots, atoms, candidates) without clearing them.
     if (++this.epoch === 0xffffffff) {
       this.stamp.fill(0);
+      this.slotStamp.fill(0);
+      this.foldStamp.fill(0);
+      this.atomStamp.fill(0);
       this.epoch = 1;
     }
+    const out: InternalRule[] = [];
+    const always = this.always;
+    for (let i = 0; i < always.length; i++) if (this.run(this.alwaysPrograms[i], 0, ctx)) out.push(always[i]);
+    if (this.fields.length === 0) return out;
     const candidates = this.candidates;
     candidates.length = 0;
     for (const f of this.fields) {
-      const val = ctx.get(f.field, f.acc);
+      const val = this.slot(f.slot, ctx);
       if (val === MISSING || val === null) continue;
-      this.probeValue(f, val, ctx);
+      if (typeof val === 'string') this.probeString(f, val, ctx);
+      else this.probeValue(f, val, ctx);
     }
     if (candidates.length === 0) return out;
     const indexed = this.indexed;
-    const checks = this.checks;
-    outer: for (const i of candidates) {
-      for (const c of checks[i]) if (!checkHolds(c, ctx)) continue outer;
-      if (indexed[i].test(ctx)) out.push(indexed[i]);
-    }
+    const programs = this.programs;
+    for (const i of candidates) if (this.run(programs[i], 0, ctx)) out.push(indexed[i]);
     if (out.length > 1) out.sort((a, b) => a.ordinal - b.ordinal);
     return out;
+  }
+
+  /** Evaluates the operand of program `p` at `pos`. */
+  private run(p: Int32Array, pos: number, ctx: EventContext): boolean {
+    switch (p[pos]) {
+      case ATOM:
+        return this.atom(p[pos + 1], ctx);
+      case NOT:
+        return !this.run(p, pos + 1, ctx);
+      case AND: {
+        const n = p[pos + 1];
+        let q = pos + 3;
+        for (let k = 0; k < n; k++) {
+          if (!this.run(p, q, ctx)) return false;
+          q = operandEnd(p, q);
+        }
+        return true;
+      }
+      default: {
+        const n = p[pos + 1];
+        let q = pos + 3;
+        for (let k = 0; k < n; k++) {
+          if (this.run(p, q, ctx)) return true;
+          q = operandEnd(p, q);
+        }
+        return false;
+      }
+    }
+  }
+
+  /** An atom's result for this event, computed once. */
+  private atom(i: number, ctx: EventContext): boolean {
+    if (this.atomStamp[i] === this.epoch) return this.atomResult[i] === 1;
+    const simple = this.atomSimple[i];
+    let r: boolean;
+    if (simple === undefined) r = this.atomMatch[i](ctx);
+    else {
+      const slot = this.atomSlot[i];
+      const v = this.slot(slot, ctx);
+      if (v === MISSING || v === null) r = false;
+      else if (typeof v === 'string') r = simpleHolds(simple, this.folded(slot, v, ctx));
+      else r = simpleValue(simple, v, ctx);
+    }
+    this.atomStamp[i] = this.epoch;
+    this.atomResult[i] = r ? 1 : 0;
+    return r;
+  }
+
+  /** A field's value for this event, read once. */
+  private slot(i: number, ctx: EventContext): unknown {
+    if (this.slotStamp[i] === this.epoch) return this.slotValue[i];
+    const v = ctx.get(this.slotNames[i], this.slotAccs[i]);
+    this.slotStamp[i] = this.epoch;
+    this.slotValue[i] = v;
+    return v;
+  }
+
+  /** The folded text of a field's string value for this event, folded once. */
+  private folded(i: number, s: string, ctx: EventContext): string {
+    if (this.foldStamp[i] === this.epoch) return this.slotFolded[i];
+    const f = ctx.fold(s);
+    this.foldStamp[i] = this.epoch;
+    this.slotFolded[i] = f;
+    return f;
+  }
+
+  /**
+   * Probes a string field value. The probe's answer depends only on the
+   * value, and the same values recur across events (event names, sources,
+   * user agents), so it is remembered per raw value.
+   */
+  private probeString(f: FieldIndex, s: string, ctx: EventContext): void {
+    let hits = f.memo.get(s);
+    if (hits === undefined) {
+      const found: number[] = [];
+      f.probe(this.folded(f.slot, s, ctx), (r) => {
+        if (!found.includes(r)) found.push(r);
+      });
+      hits = Int32Array.from(found);
+      if (f.memo.size >= PROBE_MEMO_LIMIT) f.memo.clear();
+      f.memo.set(s, hits);
+    }
+    for (let k = 0; k < hits.length; k++) this.hit(hits[k]);
   }
 
   /** Probes a field value; arrays (nested too) probe each element, as matchers test any element. */
@@ -378,4 +487,14 @@ export class LiteralIndex {
     this.stamp[i] = this.epoch;
     this.candidates.push(i);
   };
+}
+
+/** A SimpleTest on a non-string value: arrays match on any element, others on their text. */
+function simpleValue(t: SimpleTest, x: unknown, ctx: EventContext): boolean {
+  if (Array.isArray(x)) {
+    for (const el of x) if (simpleValue(t, el, ctx)) return true;
+    return false;
+  }
+  const s = textOf(x, ctx);
+  return s !== undefined && simpleHolds(t, ctx.fold(s));
 }
