@@ -314,6 +314,8 @@ export const CaseTableKeys = {
   casesByTimeIndex: 'casesByTime',
   indexPartitionKey: 'gsi1pk',
   indexSortKey: 'gsi1sk',
+  /** Partition of the escalation due-time index (swept every minute; the sweeper may touch nothing else). */
+  timersPartition: 'TIMERS',
 } as const;
 
 /** Physical names of one deployment's resources, derived from its prefix. */

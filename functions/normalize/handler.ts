@@ -8,7 +8,7 @@ import { packJson, sendMessages, type OutboundMessage } from '../../shared/aws/s
 import type { TelemetryBatch } from '../../shared/contracts/telemetry-batch';
 import { batchMetricsLine, countQuarantined, newBatchCounts } from '../../shared/normalize/batch-metrics';
 import type { UnwrapOptions } from '../../shared/normalize/envelopes';
-import { normalizeBatch } from '../../shared/normalize/normalize-batch';
+import { normalizeMessage, type BatchSink } from '../../shared/normalize/normalize-batch';
 import { normalizeRecord } from '../../shared/normalize/registry';
 import { continuationOf, s3ObjectsOf, type S3ObjectRef } from '../../shared/normalize/s3-notification';
 import type { TelemetryEvent } from '../../shared/telemetry';
@@ -34,8 +34,13 @@ export interface NormalizeDeps {
   writeMetrics?: (line: string) => void;
 }
 
-/** Events sent on as soon as this many are pending, so a large S3 object never sits whole in memory. */
-const FLUSH_EVENTS = 5000;
+/**
+ * Events sent on as soon as this many are pending (checked between S3 parts
+ * and between messages), so a large S3 object never sits whole in memory and
+ * the events of a full batch never all stay alive at once: past a few
+ * thousand, keeping them costs the garbage collector more than mapping them.
+ */
+const FLUSH_EVENTS = 2000;
 /** Enough to flush pending events, send the continuation and quarantine within a 60 s function. */
 const DEFAULT_RESERVE_MS = 10_000;
 
@@ -112,10 +117,21 @@ export function createNormalizeHandler(deps: NormalizeDeps) {
       }
     }
 
-    const { events, rejected, recordsIn } = normalizeBatch(direct, deps.unwrapOptions);
-    counts.recordsIn += recordsIn;
-    for (const e of events) pending.push({ item: e.event, source: e.source });
-    for (const r of rejected) bad.push({ ...r, stage: 'normalize' });
+    const sink: BatchSink = {
+      event: (item, source) => {
+        pending.push({ item, source });
+      },
+      reject: (r) => {
+        bad.push({ ...r, stage: 'normalize' });
+      },
+    };
+    for (const m of direct) {
+      counts.recordsIn += normalizeMessage(m, sink, deps.unwrapOptions);
+      if (pending.length >= FLUSH_EVENTS) {
+        counts.eventsOut += pending.length;
+        await flush();
+      }
+    }
     counts.eventsOut += pending.length;
     await flush();
     if (continuations.length && deps.normalizeQueueUrl) {

@@ -1,13 +1,13 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { Env, type ResourceNames, SWEEP_SCHEDULE, SWEEPER_ENTRY } from '../../shared/catalogue';
+import { CaseTableKeys, Env, type ResourceNames, SWEEP_SCHEDULE, SWEEPER_ENTRY } from '../../shared/catalogue';
 import { createMdrFunction } from '../defaults/function';
-import { grantSendToQueue, grantTableReadWrite } from '../defaults/iam';
+import { grantKeyUse, grantSendToQueue } from '../defaults/iam';
 
 export interface SweeperProps {
   readonly names: ResourceNames;
@@ -50,7 +50,15 @@ export class Sweeper extends Construct {
     });
     this.function = parts.function;
     this.role = parts.role;
-    grantTableReadWrite(this.role, props.tableArn, props.key);
+    // The TIMERS partition only: query what is due, delete what was sent. Cases, runs and alerts are out of reach.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+        resources: [props.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CaseTableKeys.timersPartition] } },
+      }),
+    );
+    grantKeyUse(this.role, props.key, ['kms:Decrypt', 'kms:DescribeKey']);
     grantSendToQueue(this.role, props.escalateQueue.queueArn, props.key);
 
     this.rule = new events.Rule(this, 'Schedule', {

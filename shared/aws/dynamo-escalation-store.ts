@@ -1,3 +1,4 @@
+import { CaseTableKeys } from '../catalogue';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EscalationRun, EscalationStore, EscalationTimer } from '../escalation/store';
@@ -10,7 +11,7 @@ import type { EscalationRun, EscalationStore, EscalationTimer } from '../escalat
  * reads only what is due (sort key ≤ now).
  */
 const runKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'ESCRUN' });
-const timerKey = (t: EscalationTimer) => ({ pk: 'TIMERS', sk: `${t.dueAt}#${t.caseId}#${t.run}#${t.loop}#${t.tier}#${t.kind}` });
+const timerKey = (t: EscalationTimer) => ({ pk: CaseTableKeys.timersPartition, sk: `${t.dueAt}#${t.caseId}#${t.run}#${t.loop}#${t.tier}#${t.kind}` });
 
 const isConditionFailure = (e: unknown) => e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException';
 
@@ -58,7 +59,7 @@ export class DynamoEscalationStore implements EscalationStore {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND sk <= :now',
-        ExpressionAttributeValues: { ':pk': 'TIMERS', ':now': `${now.toISOString()}#~` },
+        ExpressionAttributeValues: { ':pk': CaseTableKeys.timersPartition, ':now': `${now.toISOString()}#~` },
         Limit: limit,
         ConsistentRead: true,
       }),

@@ -147,6 +147,38 @@ const BACKSLASH = 92;
 const NEWLINE = 10;
 
 /**
+ * The one JSON string scanner, shared by the whole-text scanner
+ * (scanDocuments) and the streaming RecordSplitter: where the string whose
+ * contents start at `i` (just past its opening quote) stops. Returns the
+ * index of its closing quote, or of the first raw newline inside it (never
+ * valid JSON: the document is broken there; a newline right after a
+ * backslash is taken as escaped, like any escaped character), or
+ * `text.length` when the text ends first. `nl` is the index of the first
+ * newline at or after `i`, or -1 when the text has none from there (see
+ * nextNewline), so newlines are searched for once, not per string.
+ * The contents are skipped with indexOf rather than character by character:
+ * most of a log record's bytes are inside strings.
+ */
+function stringEnd(text: string, i: number, nl: number): number {
+  for (;;) {
+    const q = text.indexOf('"', i);
+    const stop = q === -1 ? nl : nl === -1 ? q : Math.min(q, nl);
+    if (stop === -1) return text.length;
+    // An odd run of backslashes before the stop escapes it.
+    let b = stop - 1;
+    while (b >= 0 && text.charCodeAt(b) === BACKSLASH) b--;
+    if ((stop - b) % 2 === 1) return stop;
+    if (stop === nl) nl = text.indexOf('\n', nl + 1);
+    i = stop + 1;
+  }
+}
+
+/** `nl` kept current for stringEnd: the first newline at or after `i` (-1: none). */
+function nextNewline(text: string, i: number, nl: number): number {
+  return nl !== -1 && nl < i ? text.indexOf('\n', i) : nl;
+}
+
+/**
  * Finds document boundaries by bracket depth, outside strings. It resyncs on
  * two signs of a broken document so one bad record never swallows the rest:
  * a raw newline inside a string (never valid JSON), and a line that starts
@@ -155,6 +187,7 @@ const NEWLINE = 10;
  */
 function scanDocuments(text: string, start: number, startLine: number, values: Located[], failures: EnvelopeFailure[]): void {
   const n = text.length;
+  let nl = text.indexOf('\n', start);
   let i = start;
   let line = startLine;
   while (i < n) {
@@ -178,20 +211,19 @@ function scanDocuments(text: string, start: number, startLine: number, values: L
     const segStart = i;
     const segLine = line;
     let depth = 0;
-    let inStr = false;
     let status: 'complete' | 'broken' | 'eof' = 'eof';
     let j = i;
     for (; j < n; j++) {
       const d = text.charCodeAt(j);
-      if (inStr) {
-        if (d === BACKSLASH) j++;
-        else if (d === QUOTE) inStr = false;
-        else if (d === NEWLINE) {
+      if (d === QUOTE) {
+        nl = nextNewline(text, j + 1, nl);
+        j = stringEnd(text, j + 1, nl);
+        if (j >= n) break;
+        if (text.charCodeAt(j) === NEWLINE) {
           status = 'broken';
           break;
         }
-      } else if (d === QUOTE) inStr = true;
-      else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+      } else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
       else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
@@ -467,6 +499,10 @@ export interface SplitterCheckpoint {
   vpcFlowFields?: string[];
 }
 
+const STRING_CLOSED = 0;
+const STRING_BROKEN = 1;
+const STRING_MORE = 2;
+
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/;
 
 /**
@@ -649,6 +685,7 @@ export class RecordSplitter {
   private scanDocs(out: Unwrapped, final: boolean): void {
     const buf = this.buf;
     const n = buf.length;
+    let nl = -2;
     while (this.pos < n) {
       const c = buf.charCodeAt(this.pos);
       if (this.segStart < 0) {
@@ -695,17 +732,13 @@ export class RecordSplitter {
       }
       // Inside a document.
       if (this.inStr) {
-        if (c === BACKSLASH) {
-          if (this.pos + 1 >= n && !final) return;
-          this.pos += 2;
-          continue;
-        }
-        if (c === QUOTE) this.inStr = false;
-        else if (c === NEWLINE) {
-          this.endDoc(out, 'truncated or malformed JSON document');
-          continue;
-        }
-      } else if (c === QUOTE) this.inStr = true;
+        nl = nextNewline(buf, this.pos, nl);
+        const r = this.readString(out, nl, final);
+        if (r === STRING_MORE) return;
+        if (r === STRING_BROKEN) this.endDoc(out, 'truncated or malformed JSON document');
+        continue;
+      }
+      if (c === QUOTE) this.inStr = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
@@ -726,6 +759,34 @@ export class RecordSplitter {
       this.pos++;
       this.checkSize(out);
     }
+  }
+
+  /**
+   * Moves pos through the string being read (stringEnd): past its closing
+   * quote (STRING_CLOSED), onto a raw newline inside it (STRING_BROKEN), or
+   * to the end of the buffer (STRING_MORE; an unfinished escape is kept for
+   * the next chunk). The record's size is checked on the way.
+   */
+  private readString(out: Unwrapped, nl: number, final: boolean): number {
+    const buf = this.buf;
+    const n = buf.length;
+    const e = stringEnd(buf, this.pos, nl);
+    if (e >= n) {
+      let b = n - 1;
+      while (b >= this.pos && buf.charCodeAt(b) === BACKSLASH) b--;
+      this.pos = !final && (n - 1 - b) % 2 === 1 ? n - 1 : n;
+      this.checkSize(out);
+      return STRING_MORE;
+    }
+    if (buf.charCodeAt(e) === NEWLINE) {
+      this.pos = e;
+      this.checkSize(out);
+      return STRING_BROKEN;
+    }
+    this.inStr = false;
+    this.pos = e + 1;
+    this.checkSize(out);
+    return STRING_CLOSED;
   }
 
   private endDoc(out: Unwrapped, broken?: string): void {
@@ -761,6 +822,7 @@ export class RecordSplitter {
   private scanElements(out: Unwrapped, final: boolean): void {
     const buf = this.buf;
     const n = buf.length;
+    let nl = -2;
     const ed = this.elemDepth;
     while (this.pos < n) {
       const c = buf.charCodeAt(this.pos);
@@ -789,19 +851,17 @@ export class RecordSplitter {
         continue;
       }
       if (this.inStr) {
-        if (c === BACKSLASH) {
-          if (this.pos + 1 >= n && !final) return;
-          this.pos += 2;
-          continue;
-        }
-        if (c === QUOTE) this.inStr = false;
-        else if (c === NEWLINE) {
+        nl = nextNewline(buf, this.pos, nl);
+        const r = this.readString(out, nl, final);
+        if (r === STRING_MORE) return;
+        if (r === STRING_BROKEN) {
           // Raw newline in a string: the element is broken; resync at the next line.
           this.endElement(out, 'truncated or malformed JSON document');
           this.depth = ed;
-          continue;
         }
-      } else if (c === QUOTE) this.inStr = true;
+        continue;
+      }
+      if (c === QUOTE) this.inStr = true;
       else if (this.scalar) {
         if (c === 44 || c === CLOSE_BRACKET || c === CLOSE_BRACE || c === NEWLINE) {
           this.endElement(out);

@@ -13,7 +13,7 @@ import { normalizeRecord } from '../../shared/normalize/registry';
 import type { TelemetryEvent } from '../../shared/telemetry';
 
 /** The normalize handler's flush threshold (functions/normalize/handler.ts). */
-const FLUSH = 5000;
+const FLUSH = 2000;
 
 async function main(): Promise<void> {
   const path = process.argv[2];

@@ -243,6 +243,15 @@ describe('escalation timer sweeper', () => {
     expect(sends.map((s) => refId(s.Resource))).toEqual([stack.getLogicalId(stack.stages.escalate.queue.node.defaultChild as never)]);
     expect(actionsOf(statements).has('events:PutEvents')).toBe(false);
   });
+
+  test('may only query and delete items of the TIMERS partition', () => {
+    const statements = statementsOfRole(template, stack, stack.sweeper.role).filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({
+      Action: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+      Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['TIMERS'] } },
+    });
+  });
 });
 
 describe('operations', () => {

@@ -44,21 +44,25 @@ export interface Requirement {
  * atom's closure chain.
  */
 export interface SimpleTest {
+  /** A single exact value (the common case: one comparison, no set). */
+  exact1: string | undefined;
   exact: Set<string> | undefined;
-  prefix: string[];
-  suffix: string[];
-  contains: string[];
+  // Empty lists are left undefined: a test touches only what it has.
+  prefix: string[] | undefined;
+  suffix: string[] | undefined;
+  contains: string[] | undefined;
   /** Wildcard patterns that are none of the above. */
-  other: Array<(s: string) => boolean>;
+  other: Array<(s: string) => boolean> | undefined;
 }
 
 /** Whether one folded text satisfies a SimpleTest. */
 export function simpleHolds(t: SimpleTest, s: string): boolean {
+  if (t.exact1 !== undefined && s === t.exact1) return true;
   if (t.exact !== undefined && t.exact.has(s)) return true;
-  for (const x of t.prefix) if (s.startsWith(x)) return true;
-  for (const x of t.suffix) if (s.endsWith(x)) return true;
-  for (const x of t.contains) if (s.includes(x)) return true;
-  for (const m of t.other) if (m(s)) return true;
+  if (t.prefix !== undefined) for (const x of t.prefix) if (s.startsWith(x)) return true;
+  if (t.suffix !== undefined) for (const x of t.suffix) if (s.endsWith(x)) return true;
+  if (t.contains !== undefined) for (const x of t.contains) if (s.includes(x)) return true;
+  if (t.other !== undefined) for (const m of t.other) if (m(s)) return true;
   return false;
 }
 
@@ -461,18 +465,30 @@ function compileField(spec: FieldSpec): Compiled {
 function simpleTestOf(spec: FieldSpec): SimpleTest | undefined {
   if (spec.field === '' || spec.exists !== undefined || spec.fieldref || spec.neq || spec.timePart || spec.all || spec.cased) return undefined;
   if (spec.values.length === 0) return undefined;
-  const t: SimpleTest = { exact: undefined, prefix: [], suffix: [], contains: [], other: [] };
+  const exact = new Set<string>();
+  const prefix: string[] = [];
+  const suffix: string[] = [];
+  const contains: string[] = [];
+  const other: Array<(s: string) => boolean> = [];
   for (const v of spec.values) {
     if (v.k !== 'str') return undefined;
     const cp = compilePattern(foldPattern(v.pat));
     const text = cp.text ?? '';
-    if (cp.kind === 'exact') (t.exact ??= new Set()).add(text);
-    else if (cp.kind === 'prefix') t.prefix.push(text);
-    else if (cp.kind === 'suffix') t.suffix.push(text);
-    else if (cp.kind === 'contains') t.contains.push(text);
-    else t.other.push(cp.match);
+    if (cp.kind === 'exact') exact.add(text);
+    else if (cp.kind === 'prefix') prefix.push(text);
+    else if (cp.kind === 'suffix') suffix.push(text);
+    else if (cp.kind === 'contains') contains.push(text);
+    else other.push(cp.match);
   }
-  return t;
+  const some = <T>(xs: T[]) => (xs.length ? xs : undefined);
+  return {
+    exact1: exact.size === 1 ? [...exact][0] : undefined,
+    exact: exact.size > 1 ? exact : undefined,
+    prefix: some(prefix),
+    suffix: some(suffix),
+    contains: some(contains),
+    other: some(other),
+  };
 }
 
 function fieldMatch(spec: FieldSpec): FieldMatch {

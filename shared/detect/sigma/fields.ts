@@ -20,11 +20,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * level (`{"a.b": 1}` answers `a.b` before `{"a": {"b": 1}}` would); arrays
  * on the way fan out and their hits are collected into an array.
  */
-function resolve(obj: unknown, parts: string[], from: number): FieldValue {
+function resolve(obj: unknown, parts: string[], from: number, keys: string[][]): FieldValue {
   if (Array.isArray(obj)) {
     const hits: unknown[] = [];
     for (const el of obj) {
-      const v = resolve(el, parts, from);
+      const v = resolve(el, parts, from, keys);
       if (v === MISSING) continue;
       if (Array.isArray(v)) hits.push(...v);
       else hits.push(v);
@@ -33,11 +33,11 @@ function resolve(obj: unknown, parts: string[], from: number): FieldValue {
   }
   if (!isObject(obj)) return MISSING;
   for (let end = parts.length; end > from; end--) {
-    const key = end - from === 1 ? parts[from] : parts.slice(from, end).join('.');
+    const key = keys[from][end];
     if (Object.prototype.hasOwnProperty.call(obj, key)) {
       const v = obj[key];
       if (end === parts.length) return v;
-      const r = resolve(v, parts, end);
+      const r = resolve(v, parts, end, keys);
       if (r !== MISSING) return r;
     }
   }
@@ -50,9 +50,11 @@ export function compileAccessor(name: string): Accessor {
     return (e) => (Object.prototype.hasOwnProperty.call(e, name) ? e[name] : MISSING);
   }
   const parts = name.split('.');
+  // keys[from][end]: the dotted key made of parts[from..end), built once rather than per event.
+  const keys = parts.map((_, from) => Array.from({ length: parts.length + 1 }, (__, end) => (end > from ? parts.slice(from, end).join('.') : '')));
   return (e) => {
     if (Object.prototype.hasOwnProperty.call(e, name)) return e[name];
-    return resolve(e, parts, 0);
+    return resolve(e, parts, 0, keys);
   };
 }
 
@@ -85,6 +87,18 @@ export class EventContext {
         if (alt) v = alt(this.event);
       }
       memo.set(name, v);
+    }
+    return v;
+  }
+
+  /** Field value without the per-event memo (for callers that cache it themselves). */
+  read(name: string, accessor: Accessor): FieldValue {
+    const memo = this.accessed;
+    if (memo !== undefined && memo.has(name)) return memo.get(name);
+    let v = accessor(this.event);
+    if (v === MISSING && this.mapped !== undefined) {
+      const alt = this.mapped.get(name);
+      if (alt) v = alt(this.event);
     }
     return v;
   }

@@ -53,6 +53,9 @@ function gramAt(s: string, i: number): number | string {
 class FieldIndex {
   /** Probe answers by raw string value (see LiteralIndex.probeString). */
   readonly memo = new Map<string, Int32Array>();
+  /** Lookups since the memo was last cleared, and probes left to run without it. */
+  lookups = 0;
+  memoOff = 0;
   exact = new Map<string, number[]>();
   prefix = trieNode();
   suffix = trieNode();
@@ -207,6 +210,7 @@ function operandEnd(p: Int32Array, pos: number): number {
 
 /** Raw field values whose probe results are remembered, per indexed field (bounded: cleared when full). */
 const PROBE_MEMO_LIMIT = 4096;
+const NO_HITS = new Int32Array(0);
 
 export class LiteralIndex {
   private fields: FieldIndex[] = [];
@@ -264,12 +268,34 @@ export class LiteralIndex {
     };
     const atomIds = new Map<string, number>();
     const byField = new Map<string, FieldIndex>();
+    // Chance that an atom holds, to test the likeliest-to-fail operands of an `and` first.
+    const chance = (e: Expr, keyField: string | undefined): number => {
+      switch (e.t) {
+        case 'atom': {
+          const t = e.simple;
+          if (t === undefined) return 0.5;
+          if (e.field === keyField) return 1; // the probe just found it (or its branch) true
+          const d = exactValues.get(e.field)?.size ?? 1;
+          let c = ((t.exact1 !== undefined ? 1 : 0) + (t.exact?.size ?? 0)) / (1 + d);
+          for (const x of t.prefix ?? []) c += 1 / (1 + x.length) ** 2;
+          for (const x of t.suffix ?? []) c += 1 / (1 + x.length) ** 2;
+          for (const x of t.contains ?? []) c += 4 / (1 + x.length) ** 1.5;
+          if (t.other !== undefined) c += 0.5;
+          return Math.min(1, c);
+        }
+        case 'not':
+          return 0.9;
+        case 'and':
+          return e.args.reduce((p, a) => p * chance(a, keyField), 1);
+        case 'or':
+          return Math.min(1, e.args.reduce((p, a) => p + chance(a, keyField), 0));
+      }
+    };
     for (const r of rules) {
-      const program = this.compileProgram(r.expr, atomIds);
       const usable = r.requirements.filter((q) => q.alts.length > 0 && q.alts.every((a) => a.kind !== 'contains' || a.text.length >= GRAM));
       if (usable.length === 0) {
         this.always.push(r);
-        this.alwaysPrograms.push(program);
+        this.alwaysPrograms.push(this.compileProgram(r.expr, atomIds, (e) => chance(e, undefined)));
         continue;
       }
       const best = usable.reduce((a, b) => {
@@ -284,7 +310,7 @@ export class LiteralIndex {
       }
       const ix = this.indexed.length;
       this.indexed.push(r);
-      this.programs.push(program);
+      this.programs.push(this.compileProgram(r.expr, atomIds, (e) => chance(e, best.field)));
       for (const a of best.alts) fi.add(a, ix, gramFreq);
     }
     this.fields = [...byField.values()];
@@ -310,7 +336,7 @@ export class LiteralIndex {
   }
 
   /** Flattens a condition tree into a program; identical field tests become one atom. */
-  private compileProgram(expr: Expr, atomIds: Map<string, number>): Int32Array {
+  private compileProgram(expr: Expr, atomIds: Map<string, number>, chance: (e: Expr) => number): Int32Array {
     const out: number[] = [];
     const emit = (e: Expr): void => {
       switch (e.t) {
@@ -339,6 +365,9 @@ export class LiteralIndex {
           };
           flatten(e);
           if (args.length === 1) return emit(args[0]);
+          // Operands are pure: `and` tests the likeliest to fail first, `or` the likeliest to hold.
+          const c = new Map(args.map((a) => [a, chance(a)]));
+          args.sort((a, b) => (e.t === 'and' ? (c.get(a) as number) - (c.get(b) as number) : (c.get(b) as number) - (c.get(a) as number)));
           const at = out.length;
           out.push(e.t === 'and' ? AND : OR, args.length, 0);
           for (const a of args) emit(a);
@@ -377,7 +406,7 @@ export class LiteralIndex {
     for (const f of this.fields) {
       const val = this.slot(f.slot, ctx);
       if (val === MISSING || val === null) continue;
-      if (typeof val === 'string') this.probeString(f, val, ctx);
+      if (typeof val === 'string') this.probeString(f, val);
       else this.probeValue(f, val, ctx);
     }
     if (candidates.length === 0) return out;
@@ -426,7 +455,7 @@ export class LiteralIndex {
       const slot = this.atomSlot[i];
       const v = this.slot(slot, ctx);
       if (v === MISSING || v === null) r = false;
-      else if (typeof v === 'string') r = simpleHolds(simple, this.folded(slot, v, ctx));
+      else if (typeof v === 'string') r = simpleHolds(simple, this.folded(slot, v));
       else r = simpleValue(simple, v, ctx);
     }
     this.atomStamp[i] = this.epoch;
@@ -437,16 +466,17 @@ export class LiteralIndex {
   /** A field's value for this event, read once. */
   private slot(i: number, ctx: EventContext): unknown {
     if (this.slotStamp[i] === this.epoch) return this.slotValue[i];
-    const v = ctx.get(this.slotNames[i], this.slotAccs[i]);
+    const v = ctx.read(this.slotNames[i], this.slotAccs[i]);
     this.slotStamp[i] = this.epoch;
     this.slotValue[i] = v;
     return v;
   }
 
   /** The folded text of a field's string value for this event, folded once. */
-  private folded(i: number, s: string, ctx: EventContext): string {
+  private folded(i: number, s: string): string {
     if (this.foldStamp[i] === this.epoch) return this.slotFolded[i];
-    const f = ctx.fold(s);
+    // Not ctx.fold: its memo map would be allocated for every event; this cache already folds once per field.
+    const f = s.toLowerCase();
     this.foldStamp[i] = this.epoch;
     this.slotFolded[i] = f;
     return f;
@@ -457,15 +487,27 @@ export class LiteralIndex {
    * value, and the same values recur across events (event names, sources,
    * user agents), so it is remembered per raw value.
    */
-  private probeString(f: FieldIndex, s: string, ctx: EventContext): void {
+  private probeString(f: FieldIndex, s: string): void {
+    if (f.memoOff > 0) {
+      // Values rarely repeat on this field (addresses, ids): remembering them costs more than it saves.
+      f.memoOff--;
+      f.probe(this.folded(f.slot, s), this.hit);
+      return;
+    }
+    f.lookups++;
     let hits = f.memo.get(s);
     if (hits === undefined) {
       const found: number[] = [];
-      f.probe(this.folded(f.slot, s, ctx), (r) => {
+      f.probe(this.folded(f.slot, s), (r) => {
         if (!found.includes(r)) found.push(r);
       });
-      hits = Int32Array.from(found);
-      if (f.memo.size >= PROBE_MEMO_LIMIT) f.memo.clear();
+      hits = found.length ? Int32Array.from(found) : NO_HITS;
+      if (f.memo.size >= PROBE_MEMO_LIMIT) {
+        // Full after fewer than two lookups per value: stop remembering for a while.
+        if (f.lookups < 2 * PROBE_MEMO_LIMIT) f.memoOff = 16 * PROBE_MEMO_LIMIT;
+        f.memo.clear();
+        f.lookups = 0;
+      }
       f.memo.set(s, hits);
     }
     for (let k = 0; k < hits.length; k++) this.hit(hits[k]);
