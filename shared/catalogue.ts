@@ -302,6 +302,8 @@ export const Env = {
   /** Secrets Manager ids of the acknowledgement API's secrets (ack link signing, Slack signing, PagerDuty v3 webhook). */
   ackLinkSecretId: 'MDR_ACK_LINK_SECRET_ID',
   slackSigningSecretId: 'MDR_SLACK_SIGNING_SECRET_ID',
+  /** Comma-separated Slack workspace ids whose Acknowledge clicks the ack API accepts (empty: any that signs). */
+  slackTeamIds: 'MDR_SLACK_TEAM_IDS',
   pagerDutyWebhookSecretId: 'MDR_PAGERDUTY_WEBHOOK_SECRET_ID',
 } as const;
 

@@ -45,6 +45,8 @@ export interface AckApiDeps {
   /** Active secrets (current first, then previous during a rotation); empty when the path is not configured. */
   linkSecrets: () => Promise<readonly string[]>;
   slackSigningSecrets: () => Promise<readonly string[]>;
+  /** Workspaces whose clicks are accepted (the Slack channels' `teamId`); empty = any workspace that signs with the secret. */
+  slackTeamIds?: readonly string[];
   pagerDutyWebhookSecrets: () => Promise<readonly string[]>;
   /** Replaces the Slack message through its response URL (only Slack's own URLs are passed). */
   slackRespond?: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
@@ -259,6 +261,11 @@ export function createAckApiHandler(deps: AckApiDeps) {
       return { statusCode: 200, headers: SECURITY_HEADERS, body: '' };
     }
     const a = parsed.action;
+    // A signing secret is per app, and one app may be installed in several workspaces: pin the customer's.
+    if (deps.slackTeamIds?.length && !deps.slackTeamIds.includes(a.teamId ?? '')) {
+      refuse(event, 'slack', 'foreign_workspace');
+      return jsonError(403, 'forbidden', 'this Slack workspace may not acknowledge cases here');
+    }
     const ephemeral = (text: string) => json(200, { response_type: 'ephemeral', replace_original: false, text });
     const c = await tenantCase(a.caseId);
     if (!c) return ephemeral(`Case ${a.caseId} was not found.`);

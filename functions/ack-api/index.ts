@@ -43,6 +43,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     tenantId: env[Env.tenantId],
     settings: { reopenWindowMs: intEnv(Env.reopenWindowHours, 72) * 3_600_000 },
     linkSecrets: secrets(Env.ackLinkSecretId),
+    slackTeamIds: (process.env[Env.slackTeamIds] ?? '').split(',').filter(Boolean),
     slackSigningSecrets: secrets(Env.slackSigningSecretId),
     pagerDutyWebhookSecrets: secrets(Env.pagerDutyWebhookSecretId),
     slackRespond,

@@ -289,6 +289,9 @@ export class CustomerStack extends Stack {
       throttle: config.apiThrottle,
     };
     this.ackApi = new AckApi(this, 'AckApi', apiProps);
+    // Slack clicks are accepted from the customer's workspace(s) only, when the channels name them.
+    const slackTeams = Object.values(config.channels).flatMap((c) => (c.kind === 'slack' && c.teamId ? [c.teamId] : []));
+    if (slackTeams.length) this.ackApi.function.addEnvironment(Env.slackTeamIds, [...new Set(slackTeams)].join(','));
     // The case page's view links are signed with the ack link secret the AckApi owns.
     this.caseApi = new CaseApi(this, 'CaseApi', {
       ...apiProps,

@@ -105,7 +105,7 @@ const INLINE_SECRET_FIELDS = ['routingKey', 'routing_key', 'integrationKey', 'to
 const CHANNEL_FIELDS: Record<string, readonly string[]> = {
   webhook: ['url', 'secretId'],
   pagerduty: ['secretId', 'region', 'url', 'source'],
-  slack: ['mode', 'secretId', 'channelId', 'apiBaseUrl'],
+  slack: ['mode', 'secretId', 'channelId', 'apiBaseUrl', 'teamId'],
   teams: ['secretId'],
   email: ['from', 'to', 'recipients', 'configurationSetName'],
   sms: ['to', 'recipients', 'senderId', 'originationNumber', 'smsType'],
@@ -207,16 +207,18 @@ function parseChannel(name: string, ch: Obj): ChannelsConfig[string] {
     case 'slack': {
       const mode = oneOf(ch, 'mode', path, ['webhook', 'bot'] as const) ?? (ch.channelId !== undefined ? 'bot' : 'webhook');
       const sid = secretId();
+      const teamId = optStr(ch, 'teamId', path, /^T[A-Z0-9]{2,20}$/, 'must be a Slack workspace id (T…)');
+      const team = teamId ? { teamId } : {};
       if (mode === 'webhook') {
         if (ch.channelId !== undefined || ch.apiBaseUrl !== undefined) {
           throw new ConfigError(`${path}${ch.channelId !== undefined ? 'channelId' : 'apiBaseUrl'}`, 'applies to mode "bot" only (a webhook posts to its own channel)');
         }
-        return { kind: 'slack', mode, secretId: sid, ...common };
+        return { kind: 'slack', mode, secretId: sid, ...common, ...team };
       }
       if (ch.channelId === undefined) throw new ConfigError(`${path}channelId`, 'is required for mode "bot"');
       const channelId = optStr(ch, 'channelId', path, /^[CGD][A-Z0-9]{6,}$/, 'must be a Slack conversation id (C…, G… or D…)') as string;
       const apiBaseUrl = endpoint(ch, 'apiBaseUrl', path, false);
-      return { kind: 'slack', mode, secretId: sid, channelId, ...common, ...(apiBaseUrl ? { apiBaseUrl } : {}) };
+      return { kind: 'slack', mode, secretId: sid, channelId, ...common, ...team, ...(apiBaseUrl ? { apiBaseUrl } : {}) };
     }
     case 'teams':
       return { kind: 'teams', secretId: secretId(), ...common };

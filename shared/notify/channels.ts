@@ -50,6 +50,8 @@ export interface SlackWebhookChannelConfig extends ChannelCommon {
   readonly kind: 'slack';
   readonly mode: 'webhook';
   readonly secretId: string;
+  /** The workspace (`T…`) whose Acknowledge clicks are accepted; others are refused even when signed. */
+  readonly teamId?: string;
 }
 
 /** Slack through a bot token and `chat.postMessage`: the secret holds the `xoxb-` token. */
@@ -61,6 +63,8 @@ export interface SlackBotChannelConfig extends ChannelCommon {
   readonly channelId: string;
   /** Web API base; default `https://slack.com/api`. */
   readonly apiBaseUrl?: string;
+  /** The workspace (`T…`) whose Acknowledge clicks are accepted; others are refused even when signed. */
+  readonly teamId?: string;
 }
 
 export type SlackChannelConfig = SlackWebhookChannelConfig | SlackBotChannelConfig;

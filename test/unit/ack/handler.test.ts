@@ -69,7 +69,7 @@ function request(method: string, path: string, body = '', headers: Record<string
   } as unknown as APIGatewayProxyEventV2;
 }
 
-function setup(cases = [caseRecord()]) {
+function setup(cases = [caseRecord()], extra: Partial<Parameters<typeof createAckApiHandler>[0]> = {}) {
   const mem = memoryStore(cases);
   const published: CaseEvent[] = [];
   const logs: Record<string, unknown>[] = [];
@@ -86,6 +86,7 @@ function setup(cases = [caseRecord()]) {
     linkSecrets: async () => [secrets.link],
     slackSigningSecrets: async () => [secrets.slack],
     pagerDutyWebhookSecrets: async () => [secrets.pd],
+    ...extra,
     now: () => now,
     log: (e) => logs.push(e),
   });
@@ -171,6 +172,18 @@ describe('ack API handler', () => {
     expect(forged.statusCode).toBe(401);
     const b64 = await s.call({ ...request('POST', '/slack/actions', Buffer.from(body).toString('base64'), headers), isBase64Encoded: true });
     expect(b64.statusCode).toBe(200);
+  });
+
+  it('Slack: a click from another workspace of the same app is refused when the channel names its workspace', async () => {
+    const body = slackBody(CASE);
+    const ts = String(Math.floor(now.getTime() / 1000));
+    const headers = { 'x-slack-signature': slackSignature(secrets.slack, ts, body), 'x-slack-request-timestamp': ts, 'content-type': 'application/x-www-form-urlencoded' };
+    const foreign = setup([caseRecord()], { slackTeamIds: ['T0999'] });
+    expect((await foreign.call(request('POST', '/slack/actions', body, headers))).statusCode).toBe(403);
+    expect(foreign.byId.get(CASE)?.status).toBe('NEW');
+    const own = setup([caseRecord()], { slackTeamIds: ['T0001'] });
+    expect((await own.call(request('POST', '/slack/actions', body, headers))).statusCode).toBe(200);
+    expect(own.byId.get(CASE)?.status).toBe('ACKNOWLEDGED');
   });
 
   it('PagerDuty: acknowledged then resolved, deduped on the webhook id, forged refused', async () => {

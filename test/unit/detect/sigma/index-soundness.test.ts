@@ -31,6 +31,10 @@ class CountingContext extends EventContext {
     this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
     return super.get(name, acc);
   }
+  override read(name: string, acc: Accessor): FieldValue {
+    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
+    return super.read(name, acc);
+  }
 }
 
 describe('regex literals (what a |re rule requires)', () => {
@@ -174,17 +178,15 @@ describe('requirements never skip a rule that can match', () => {
     expect(fired(files, { E: 'a😀😀b' })).toEqual(['r2']);
   });
 
-  test("a candidate's other requirements are checked before its test, and missing fields fail them", () => {
-    const files = rules(['a: {E: [A1, A2], U|contains: evil, T: Root}\ncondition: a']);
+  test("a candidate's other conditions decide, each field is read once per event, and missing fields fail them", () => {
+    const files = rules(['a: {E: [A1, A2], U|contains: evil, T: Root}\ncondition: a', 'a: {U|contains: evil, T: [Root, IAMUser]}\ncondition: a']);
     const set = compileRules(files, { strict: true });
-    // Indexed on `U|contains: evil`; `T: Root` is checked next and fails.
     const ctx = new CountingContext({ E: 'A1', U: 'evil', T: 'IAMUser' });
-    expect(set.evaluateWith(LS, ctx)).toEqual([]);
-    // The rule itself never ran: its test reads `E` first.
-    expect(ctx.reads.get('T')).toBe(1);
-    expect(ctx.reads.has('E')).toBe(false);
-    expect(fired(files, { E: 'a2', U: 'so EVIL', T: 'root' })).toEqual(['r0']);
-    expect(fired(files, { E: 'a2', U: ['x', 'evil'], T: ['IAMUser', 'Root'] })).toEqual(['r0']);
+    expect(set.evaluateWith(LS, ctx).map((r) => r.id)).toEqual(['r1']);
+    // Two rules test U and T: the event's fields are read once, not once per rule.
+    for (const n of ctx.reads.values()) expect(n).toBeLessThanOrEqual(1);
+    expect(fired(files, { E: 'a2', U: 'so EVIL', T: 'root' })).toEqual(['r0', 'r1']);
+    expect(fired(files, { E: 'a2', U: ['x', 'evil'], T: ['IAMUser', 'Root'] })).toEqual(['r0', 'r1']);
     expect(fired(files, { E: 'a2', T: 'Root' })).toEqual([]);
   });
 
@@ -234,6 +236,74 @@ condition: s`])[0]).map((f, i) => ({
     expect(set.evaluateEvent({ logsource: LS, raw: { eventName: 'consolelogin' }, ocsf }).map((r) => r.id)).toEqual(['r0', 'v']);
     expect(set.evaluateEvent({ logsource: LS, raw: { eventName: 'x' }, ocsf: { ...ocsf, class_uid: '3002' } }).map((r) => r.id)).toEqual(['r0']);
     expect(set.evaluateEvent({ logsource: LS, raw: {}, ocsf: { class_uid: 3002, src_endpoint: { ip: '203.0.114.5' } } })).toEqual([]);
+  });
+});
+
+describe('per-event sharing never carries one answer to another event or rule', () => {
+  test('rules sharing a field test each get its answer, and the answer is recomputed for the next event', () => {
+    const files = rules([
+      "a: {E: StopLogging, S: cloudtrail}\ncondition: a",
+      "a: {E: DeleteTrail, S: cloudtrail}\ncondition: a",
+      "a: {E: [StopLogging, DeleteTrail]}\nf: {S: cloudtrail}\ncondition: a and not f",
+    ]);
+    const set = compileRules(files, { strict: true });
+    const seq: Array<[Record<string, unknown>, string[]]> = [
+      [{ E: 'StopLogging', S: 'cloudtrail' }, ['r0']],
+      [{ E: 'StopLogging', S: 'other' }, ['r2']],
+      [{ E: 'DeleteTrail', S: 'CloudTrail' }, ['r1']],
+      [{ E: 'DeleteTrail' }, ['r2']],
+      [{ E: 'stoplogging', S: ['x', 'cloudtrail'] }, ['r0']],
+    ];
+    // Twice over the same rule set: nothing from one event may leak into the next.
+    for (let pass = 0; pass < 2; pass++) for (const [event, want] of seq) expect(set.evaluate(LS, event).map((r) => r.id)).toEqual(want);
+    for (const [event, want] of seq) expect(fired(files, event)).toEqual(want);
+  });
+
+  test('the remembered probe answer of a value is the same for every spelling and every event carrying it', () => {
+    const files = rules(["a: {E|startswith: Get}\ncondition: a", "a: {E: GetObject}\ncondition: a", "a: {U|contains: curl}\ncondition: a"]);
+    const set = compileRules(files, { strict: true });
+    for (let i = 0; i < 3; i++) {
+      expect(set.evaluate(LS, { E: 'GetObject', U: 'curl/8' }).map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);
+      expect(set.evaluate(LS, { E: 'GETOBJECT' }).map((r) => r.id)).toEqual(['r0', 'r1']);
+      expect(set.evaluate(LS, { E: 'GetObjectAcl', U: 'GetObject' }).map((r) => r.id)).toEqual(['r0']);
+      // The same text on another field answers for that field only.
+      expect(set.evaluate(LS, { U: 'GetObject' })).toEqual([]);
+      expect(set.evaluate(LS, { E: ['PutObject', 'GetObject'] }).map((r) => r.id)).toEqual(['r0', 'r1']);
+    }
+  });
+
+  test('fields whose values never repeat (addresses, ids) stay exact past the remembered-values limit', () => {
+    const files = rules(["a: {IP|cidr: '10.0.0.0/8'}\ncondition: a", "a: {IP|startswith: '10.1.'}\ncondition: a", "a: {ID|endswith: '7'}\ncondition: a"]);
+    const set = compileRules(files, { strict: true });
+    const want = (i: number) => [...(i % 3 === 0 ? ['r0'] : []), ...(i % 3 === 0 && (i >> 8) % 256 === 1 ? ['r1'] : []), ...(i % 10 === 7 ? ['r2'] : [])];
+    for (let i = 0; i < 12_000; i++) {
+      const ip = i % 3 === 0 ? `10.${(i >> 8) % 256}.${i % 256}.1` : `192.0.${(i >> 8) % 256}.${i % 256}`;
+      const got = set.evaluate(LS, { IP: ip, ID: `id-${i}` }).map((r) => r.id);
+      if (got.join() !== want(i).join()) expect([i, got]).toEqual([i, want(i)]);
+    }
+  });
+
+  test('non-string values (numbers, booleans, objects, nested arrays) are tested on their text', () => {
+    const files = rules([
+      "a: {P|contains: '\"policyname\":\"x'}\ncondition: a",
+      "a: {N: '12'}\ncondition: a",
+      "a: {B|startswith: tr}\ncondition: a",
+      "a: {L: deep}\ncondition: a",
+    ]);
+    expect(fired(files, { P: { policyName: 'x1' } })).toEqual(['r0']);
+    expect(fired(files, { N: 12 })).toEqual(['r1']);
+    expect(fired(files, { B: true })).toEqual(['r2']);
+    expect(fired(files, { L: [['x', ['DEEP']]] })).toEqual(['r3']);
+    expect(fired(files, { P: null, N: null, B: false, L: [] })).toEqual([]);
+  });
+
+  test('a meta-filter applies to indexed evaluation as to the rule alone', () => {
+    const files = [
+      ...rules(["a: {E: StopLogging}\ncondition: a"]),
+      { path: 'f.yml', text: "title: f\nid: f\nlogsource: {product: x}\nfilter:\n  rules: [r0]\n  s: {U|endswith: '/ci'}\n  condition: s\n" },
+    ];
+    expect(fired(files, { E: 'StopLogging', U: 'role/ci' })).toEqual([]);
+    expect(fired(files, { E: 'StopLogging', U: 'role/admin' })).toEqual(['r0']);
   });
 });
 

@@ -34,6 +34,9 @@ describe('channel configuration (parseChannels)', () => {
     expect(cfg.channels.slackbot).toEqual({ kind: 'slack', mode: 'bot', secretId: 'mdr/slack-bot', channelId: 'C0123ABCD', timeoutMs: 5000 });
     expect(cfg.channels.legacy).toEqual({ kind: 'webhook', url: 'http://127.0.0.1:8080/h' });
     expect(parseCustomerConfig(withChannels({ s: { kind: 'slack', secretId: 'x', channelId: 'C0123ABCD' } })).channels.s).toMatchObject({ mode: 'bot' });
+    // Pinning Acknowledge clicks to the customer's workspace.
+    expect(parseCustomerConfig(withChannels({ s: { kind: 'slack', secretId: 'x', teamId: 'T0123ABC' } })).channels.s).toMatchObject({ mode: 'webhook', teamId: 'T0123ABC' });
+    expect(fieldOf(withChannels({ s: { kind: 'slack', secretId: 'x', teamId: 'workspace' } }))).toBe('channels.s.teamId');
   });
 
   it.each([
