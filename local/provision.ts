@@ -42,6 +42,8 @@ export interface LocalResources {
   deadLetterQueueUrls: Record<StageId, string>;
   quarantineQueueUrl: string;
   busName: string;
+  /** Where telemetry forwarders put events. */
+  ingestBusName: string;
   providerBusName: string;
   tableName: string;
   webhookSecretId: string;
@@ -95,16 +97,18 @@ export async function provision(clients: LocalClients, prefix: string, options: 
 
   const provider = options.providerBusArn ?? providerBusName(`${prefix}-provider`);
   const busArns: Record<string, string> = options.providerBusArn ? { [provider]: options.providerBusArn } : {};
-  for (const bus of options.providerBusArn ? [names.bus] : [names.bus, provider]) {
+  for (const bus of options.providerBusArn ? [names.bus, names.ingestBus] : [names.bus, names.ingestBus, provider]) {
     const res = await eventBridge.send(new CreateEventBusCommand({ Name: bus }));
     busArns[bus] = res.EventBusArn as string;
   }
 
   for (const route of ROUTES) {
-    const bus = route.bus === 'default' ? 'default' : names.bus;
+    const bus = route.bus === 'default' ? 'default' : route.bus === 'ingest' ? names.ingestBus : names.bus;
     await eventBridge.send(new PutRuleCommand({ Name: names.rule(route.id), EventBusName: bus, EventPattern: JSON.stringify(route.pattern), State: 'ENABLED' }));
     const arn = route.target.kind === 'stage' ? arns[route.target.stage] : busArns[provider];
-    await eventBridge.send(new PutTargetsCommand({ Rule: names.rule(route.id), EventBusName: bus, Targets: [{ Id: 'target', Arn: arn }] }));
+    // Only the detail (the vendor record): an input transformer, which moto runs (the stack uses the equivalent InputPath).
+    const input = route.deliver === 'detail' ? { InputTransformer: { InputPathsMap: { detail: '$.detail' }, InputTemplate: '<detail>' } } : {};
+    await eventBridge.send(new PutTargetsCommand({ Rule: names.rule(route.id), EventBusName: bus, Targets: [{ Id: 'target', Arn: arn, ...input }] }));
   }
 
   await dynamo.send(
@@ -147,6 +151,7 @@ export async function provision(clients: LocalClients, prefix: string, options: 
     deadLetterQueueUrls,
     quarantineQueueUrl: quarantine.QueueUrl as string,
     busName: names.bus,
+    ingestBusName: names.ingestBus,
     providerBusName: provider,
     tableName: names.table,
     webhookSecretId: names.webhookSecret,

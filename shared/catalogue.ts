@@ -71,6 +71,13 @@ export const CASE_EVENT_TYPES: readonly string[] = [
 export const AWS_EVENT_SOURCES = ['cloudtrail', 'guardduty', 'securityhub'] as const;
 export type AwsEventSource = (typeof AWS_EVENT_SOURCES)[number];
 
+/**
+ * What a telemetry forwarder puts on the ingest bus: detail-type `Telemetry`,
+ * its own `source`, and one vendor record (an Okta event, a Falcon detection,
+ * any JSON a declarative mapping knows) as `detail`.
+ */
+export const FORWARDED_DETAIL_TYPE = 'Telemetry';
+
 /** The CloudTrail detail-types AWS puts on the default bus. */
 export const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'] as const;
 
@@ -327,6 +334,8 @@ export interface ResourceNames {
   deadLetterQueue(stage: StageId): string;
   readonly quarantineQueue: string;
   readonly bus: string;
+  /** The custom bus telemetry forwarders put events on. */
+  readonly ingestBus: string;
   readonly table: string;
   readonly webhookSecret: string;
   rule(route: RouteId): string;
@@ -342,6 +351,7 @@ export function resourceNames(prefix: string): ResourceNames {
     deadLetterQueue: (stage) => `${prefix}-${stage}-dlq`,
     quarantineQueue: `${prefix}-quarantine`,
     bus: `${prefix}-bus`,
+    ingestBus: `${prefix}-ingest`,
     table: `${prefix}-cases`,
     webhookSecret: `${prefix}/webhook-signing`,
     rule: (route) => `${prefix}-${route}`,
@@ -357,6 +367,7 @@ export type RouteId =
   | 'cloudtrail-to-normalize'
   | 's3-objects-to-normalize'
   | 'guardduty-to-normalize'
+  | 'forwarded-to-normalize'
   | 'securityhub-to-normalize'
   | 'findings-to-cases'
   | 'case-events-to-escalate'
@@ -371,8 +382,10 @@ export type EventPattern = Record<string, unknown>;
 export interface RouteSpec {
   readonly id: RouteId;
   readonly description: string;
-  readonly bus: 'default' | 'mdr';
+  readonly bus: 'default' | 'mdr' | 'ingest';
   readonly pattern: EventPattern;
+  /** `detail`: the target receives the event's `detail` only (the vendor record), not the envelope. */
+  readonly deliver?: 'detail';
   readonly target: { kind: 'stage'; stage: StageId } | { kind: 'provider-bus' };
   /**
    * `provider`: the route exists only in a deployment linked to a provider,
@@ -421,6 +434,14 @@ export const ROUTES: readonly RouteSpec[] = [
     pattern: { source: ['aws.s3'], 'detail-type': ['Object Created'] },
     target: { kind: 'stage', stage: 'normalize' },
     scope: 'ingest-buckets',
+  },
+  {
+    id: 'forwarded-to-normalize',
+    description: "Telemetry forwarders' events from the ingest bus (detail-type Telemetry; the detail is the vendor record)",
+    bus: 'ingest',
+    pattern: { 'detail-type': [FORWARDED_DETAIL_TYPE] },
+    target: { kind: 'stage', stage: 'normalize' },
+    deliver: 'detail',
   },
   {
     id: 'findings-to-cases',

@@ -17,6 +17,8 @@ export interface PipelineRoutesProps {
   readonly key: kms.IKey;
   /** The deployment's MDR bus (routes with `bus: 'mdr'`). */
   readonly mdrBus: events.IEventBus;
+  /** The bus telemetry forwarders put events on (routes with `bus: 'ingest'`). */
+  readonly ingestBus: events.IEventBus;
   /** Queue of each stage a route may deliver to. */
   readonly stageQueues: Readonly<Partial<Record<StageId, sqs.IQueue>>>;
   /** The provider's bus; absent = the provider route is not created. */
@@ -67,6 +69,8 @@ export class EncryptedQueueTarget implements events.IRuleTarget {
   constructor(
     private readonly queue: sqs.IQueue,
     private readonly deadLetterQueue: sqs.IQueue,
+    /** What the queue receives instead of the whole event (e.g. only its `detail`). */
+    private readonly input?: events.RuleTargetInput,
   ) {}
 
   bind(rule: events.IRuleRef): events.RuleTargetConfig {
@@ -87,6 +91,7 @@ export class EncryptedQueueTarget implements events.IRuleTarget {
         maximumRetryAttempts: TARGET_RETRY.retryAttempts,
       },
       targetResource: this.queue,
+      ...(this.input ? { input: this.input } : {}),
     };
   }
 }
@@ -158,7 +163,7 @@ export class PipelineRoutes extends Construct {
       const rule = new events.Rule(this, route.id, {
         ruleName: props.names.rule(route.id),
         description: route.description,
-        ...(route.bus === 'mdr' ? { eventBus: props.mdrBus } : {}),
+        ...(route.bus === 'mdr' ? { eventBus: props.mdrBus } : route.bus === 'ingest' ? { eventBus: props.ingestBus } : {}),
         eventPattern: toEventPattern(pattern),
       });
       rule.addTarget(target);
@@ -170,7 +175,7 @@ export class PipelineRoutes extends Construct {
     if (route.target.kind === 'stage') {
       const queue = props.stageQueues[route.target.stage];
       if (!queue) throw new Error(`route ${route.id} delivers to stage ${route.target.stage}, which has no queue`);
-      return new EncryptedQueueTarget(queue, this.targetDeadLetterQueue);
+      return new EncryptedQueueTarget(queue, this.targetDeadLetterQueue, route.deliver === 'detail' ? events.RuleTargetInput.fromEventPath('$.detail') : undefined);
     }
     if (!this.providerBusArn || !this.forwardingRole) return undefined;
     const providerBus = events.EventBus.fromEventBusArn(this, 'ProviderBus', this.providerBusArn);

@@ -56,6 +56,8 @@ export class CustomerStack extends Stack {
   readonly config: CustomerConfig;
   readonly key: EncryptionKey;
   readonly bus: MdrBus;
+  /** Where telemetry forwarders put their events (detail-type `Telemetry`). */
+  readonly ingestBus: MdrBus;
   readonly table: CaseTable;
   readonly quarantine: QuarantineQueue;
   readonly rules: RulesArtifactBundle;
@@ -81,6 +83,8 @@ export class CustomerStack extends Stack {
     this.key = new EncryptionKey(this, 'Key', { alias: names.prefix, description: `MDR data of tenant ${config.tenantId}` });
     const key = this.key.key;
     this.bus = new MdrBus(this, 'Bus', { busName: names.bus, key, description: `MDR findings and case events of tenant ${config.tenantId}` });
+    // Telemetry forwarders (in this account) put their events here, apart from findings and case events.
+    this.ingestBus = new MdrBus(this, 'IngestBus', { busName: names.ingestBus, key, description: `Telemetry forwarded to the MDR pipeline of tenant ${config.tenantId}` });
     this.table = new CaseTable(this, 'CaseTable', { tableName: names.table, key });
     this.quarantine = new QuarantineQueue(this, 'Quarantine', { queueName: names.quarantineQueue, key });
     this.data = new DataBucket(this, 'Data', { key, evidenceRetentionDays: config.childRetentionDays });
@@ -246,6 +250,7 @@ export class CustomerStack extends Stack {
       names,
       key,
       mdrBus: this.bus.bus,
+      ingestBus: this.ingestBus.bus,
       stageQueues: Object.fromEntries(Object.entries(stages).map(([id, s]) => [id, s.queue])),
       provider,
       ingestBuckets: config.ingestBuckets,
@@ -353,6 +358,7 @@ export class CustomerStack extends Stack {
 
     new CfnOutput(this, 'BusName', { value: this.bus.bus.eventBusName });
     new CfnOutput(this, 'BusArn', { value: this.bus.bus.eventBusArn });
+    new CfnOutput(this, 'IngestBusName', { value: this.ingestBus.bus.eventBusName, description: 'Telemetry forwarders put events here: detail-type "Telemetry", the vendor record as detail' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'QuarantineQueueUrl', { value: this.quarantine.queue.queueUrl });
     for (const s of Object.values(stages)) new CfnOutput(this, `${s.node.id}QueueUrl`, { value: s.queue.queueUrl });

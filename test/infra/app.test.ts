@@ -94,9 +94,20 @@ describe('CDK app configuration', () => {
       .filter((r) => r.Properties?.ScheduleExpression === undefined)
       .map((r) => r.Properties?.Name);
     expect(ruleNames).not.toContain(resourceNames('mdr-acme').rule('case-events-to-provider'));
-    // CloudTrail, GuardDuty and Security Hub in, findings to cases, case events to escalate and enrich,
-    // response actions to respond: all inside the account.
-    expect(ruleNames).toHaveLength(7);
+    // CloudTrail, GuardDuty, Security Hub and forwarded telemetry in, findings to cases, case events to
+    // escalate and enrich, response actions to respond: all inside the account.
+    expect(ruleNames).toHaveLength(8);
+  });
+
+  test('forwarders have their own encrypted bus, and normalize receives only the vendor record', () => {
+    const { stacks } = testApp([customerConfig()]);
+    const stack = stacks.customers[0];
+    const t = Template.fromStack(stack);
+    const busId = stack.getLogicalId(stack.ingestBus.bus.node.defaultChild as never);
+    expect(resourcesOf(t, 'AWS::Events::EventBus')[busId].Properties).toMatchObject({ Name: 'mdr-acme-ingest', KmsKeyIdentifier: expect.anything() });
+    const rule = Object.values(resourcesOf(t, 'AWS::Events::Rule')).find((r) => r.Properties?.Name === resourceNames('mdr-acme').rule('forwarded-to-normalize'));
+    expect(rule?.Properties).toMatchObject({ EventBusName: { Ref: busId }, EventPattern: { 'detail-type': ['Telemetry'] } });
+    expect((rule?.Properties?.Targets as { InputPath?: string }[])[0].InputPath).toBe('$.detail');
   });
 
   test('AWS service events the customer does not take in get no rule', () => {

@@ -46,4 +46,21 @@ describe('AWS service events from the default bus', () => {
     const list = (await (await fetch(`${runtime.api.url}/cases`)).json()) as Json;
     expect((list.cases as Json[]).some((c) => String(c.title).startsWith('GuardDuty Brute Force Against An Instance'))).toBe(true);
   });
+
+  it('takes a forwarder\'s events from the ingest bus, the vendor record alone reaching normalize', async () => {
+    const okta = (fixture('okta/logs-api-page.json') as unknown as Json[])[0];
+    await runtime.putEventsOn(runtime.resources.ingestBusName, [
+      { Source: 'acme.okta-forwarder', DetailType: 'Telemetry', Detail: JSON.stringify(okta) },
+      // Not telemetry: matches no rule, never reaches a queue.
+      { Source: 'acme.okta-forwarder', DetailType: 'Heartbeat', Detail: JSON.stringify({ ok: true }) },
+    ]);
+    const inbound = await peekAll(runtime, runtime.resources.queueUrls.normalize);
+    expect(inbound.map((m) => JSON.parse(m.Body as string) as Json)).toEqual([okta]);
+    await drainStage(runtime, 'normalize');
+    const batches = await peekAll(runtime, runtime.resources.queueUrls.detect);
+    const events = batches.flatMap((m) => (JSON.parse(m.Body as string) as Json).events as Json[]);
+    const forwarded = events.filter((e) => e.raw?.uuid === okta.uuid);
+    expect(forwarded).toHaveLength(1);
+    expect(forwarded[0]).toMatchObject({ source: expect.stringMatching(/okta/), ocsf: { class_uid: 3002 } });
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Rule document → closure matcher. Each search identifier becomes a function
- * of the per-event context; the condition tree becomes a function over those.
+ * of the per-event context; the condition tree becomes a function over those,
+ * and also an expression tree over field tests that the index flattens.
  * Alongside, it derives each rule's *requirements*: field/value sets an event
  * must hit for the rule to possibly match, which the rule set indexes.
  */

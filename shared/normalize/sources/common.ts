@@ -114,16 +114,47 @@ export function canonicalJson(v: unknown): string {
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalJson(v[i]));
     return s + ']';
   }
-  const keys = Object.keys(v).sort();
+  const order = sortedKeys(Object.keys(v));
   let s = '{';
   let first = true;
-  for (const k of keys) {
-    const val = (v as Rec)[k];
+  for (let i = 0; i < order.keys.length; i++) {
+    const val = (v as Rec)[order.keys[i]];
     if (val === undefined) continue;
-    s += (first ? '' : ',') + JSON.stringify(k) + ':' + (typeof val === 'string' ? JSON.stringify(val) : canonicalJson(val));
+    s += (first ? '' : ',') + order.quoted[i] + (typeof val === 'string' ? JSON.stringify(val) : canonicalJson(val));
     first = false;
   }
   return s + '}';
+}
+
+interface KeyOrder {
+  /** The keys as Object.keys gave them, to recognize the same list again. */
+  seen: string[];
+  keys: string[];
+  /** `"key":` for each sorted key. */
+  quoted: string[];
+}
+
+// Records of one source repeat the same key list (every flow log line has the same fields), so the last few orders are kept.
+const keyOrders: KeyOrder[] = [];
+
+function sortedKeys(seen: string[]): KeyOrder {
+  for (let c = 0; c < keyOrders.length; c++) {
+    const o = keyOrders[c];
+    if (o.seen.length !== seen.length) continue;
+    let same = true;
+    for (let i = 0; i < seen.length; i++) {
+      if (o.seen[i] !== seen[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return o;
+  }
+  const keys = [...seen].sort();
+  const o: KeyOrder = { seen, keys, quoted: keys.map((k) => `${JSON.stringify(k)}:`) };
+  if (keyOrders.length >= 8) keyOrders.pop();
+  keyOrders.unshift(o);
+  return o;
 }
 
 /** Event uid for sources without a vendor event id: sha256 of the canonical raw record. */

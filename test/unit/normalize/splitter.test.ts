@@ -128,3 +128,39 @@ describe('RecordSplitter agrees with unwrapText on arbitrary input', () => {
     );
   });
 });
+
+describe('strings with escapes, cut anywhere', () => {
+  // Backslash runs and escaped quotes are where a string scanner that jumps to the next quote could go wrong.
+  const tricky = fc.array(fc.constantFrom('\\', '"', 'a', '\n', '}', ']', ','), { maxLength: 8 }).map((cs) => cs.join(''));
+  const rec = fc.dictionary(tricky, tricky, { maxKeys: 3 });
+
+  test('NDJSON, pretty-printed documents, arrays and log files of such records: the same records and failures at every chunking', () => {
+    fc.assert(
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 4 }), fc.constantFrom('ndjson', 'pretty', 'array', 'records'), fc.integer({ min: 1, max: 9 }), (recs, shape, size) => {
+        // Pretty-printed documents go through the whole-text scanner, the others through JSON.parse and the splitter.
+        const text =
+          shape === 'ndjson' || shape === 'pretty'
+            ? recs.map((r) => JSON.stringify(r, null, shape === 'pretty' ? 2 : undefined)).join('\n')
+            : shape === 'array'
+              ? JSON.stringify(recs)
+              : JSON.stringify({ Records: recs });
+        const whole = unwrapText(text);
+        expect(whole.records).toEqual(recs);
+        expect(whole.failures).toEqual([]);
+        expect(split(text, size)).toEqual(whole);
+      }),
+      { numRuns: 1500, seed: 11 },
+    );
+  });
+
+  test('a raw newline inside a string breaks only its own record, wherever the chunks are cut', () => {
+    const text = '{"a":"x\\\\"}\n{"b":"y\\"\nz"}\n{"c":"\\\\\\""}';
+    const whole = unwrapText(text);
+    expect(whole.records).toEqual([{ a: 'x\\' }, { c: '\\"' }]);
+    expect(whole.failures.map((f) => [f.line, f.reason])).toEqual([
+      [2, 'truncated or malformed JSON document'],
+      [3, 'unexpected text outside a JSON document'],
+    ]);
+    for (let size = 1; size <= text.length; size++) expect(split(text, size)).toEqual(whole);
+  });
+});
