@@ -138,11 +138,23 @@ export class LocalRuntime {
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     if (!process.env.AWS_ENDPOINT_URL) throw new Error('AWS_ENDPOINT_URL must point at moto: the local runtime never calls real AWS');
+    // Servers started before a failure are stopped again: a half-started runtime must not keep a process (or jest) alive.
+    const started: { stop(): Promise<unknown> }[] = [];
+    try {
+      return await LocalRuntime.build(options, started);
+    } catch (e) {
+      await Promise.allSettled(started.map((x) => x.stop()));
+      throw e;
+    }
+  }
+
+  private static async build(options: LocalRuntimeOptions, started: { stop(): Promise<unknown> }[]): Promise<LocalRuntime> {
     const clients = localClients();
     const resources = options.resources ?? (await provision(clients, options.prefix ?? 'mdr-local', { providerBusArn: options.provider?.busArn }));
     const providerAccount = options.provider?.accountId ?? LOCAL_PROVIDER_ACCOUNT;
     const sink = new WebhookSink(() => [resources.webhookSecret]);
     const sinkUrl = await sink.start();
+    started.push(sink);
 
     const artifact = buildRulesArtifact(readRuleFiles(options.rulePaths ?? ['rules']));
     const artifactPath = join(mkdtempSync(join(tmpdir(), 'mdr-rules-')), 'rules.json');
@@ -151,8 +163,10 @@ export class LocalRuntime {
     // The API module reads its environment when first required, at the first request.
     const api = new LocalHttpApi((event, context) => (require('../functions/case-api/index').handler as ApiHandler)(event, context));
     const apiUrl = await api.start();
+    started.push(api);
     // A restart over earlier resources finds the ack secrets taken: it signs links with new ones.
     const ackApi = await LocalAckApi.start(clients.secrets, options.resources ? `${resources.prefix}/restart-${Date.now().toString(36)}` : resources.prefix);
+    started.push(ackApi);
 
     const channels: ChannelsConfig = { webhook: { kind: 'webhook', url: sinkUrl, timeoutMs: 5000 }, ...options.extraChannels };
     // Structured logs of the handlers: warnings and errors locally, so the run's own output stays readable.
