@@ -25,6 +25,14 @@ export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.Bun
   };
 }
 
+/**
+ * Node options of the telemetry stages: a larger young generation, because
+ * a batch's events are short-lived objects in the tens of thousands and the
+ * scavenger, not parsing, was their largest cost (docs/benchmarks.md,
+ * normalization); 32 MB semi-spaces stay small beside a 1024 MB function.
+ */
+export const TELEMETRY_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=32';
+
 /** What sizes a function: a stage (`StageSpec`) or another catalogue function (`FunctionSpec`). */
 export type SizedFunction = Pick<FunctionSpec, 'entry' | 'description' | 'timeoutSeconds' | 'memoryMb'>;
 

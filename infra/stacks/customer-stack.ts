@@ -10,6 +10,7 @@ import { CaseTable } from '../constructs/case-table';
 import { DataBucket } from '../constructs/data-bucket';
 import { grantResponseActions } from '../constructs/response-actions';
 import { geoDataHooks } from '../defaults/geo-data';
+import { TELEMETRY_NODE_OPTIONS } from '../defaults/lambda';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { MdrBus } from '../constructs/mdr-bus';
 import { Operations } from '../constructs/operations';
@@ -111,9 +112,10 @@ export class CustomerStack extends Stack {
     const common = { [Env.tenantId]: config.tenantId, [Env.quarantineQueueUrl]: this.quarantine.queue.queueUrl };
     const provider = config.provider;
     const stageEnv: Record<StageId, Record<string, string>> = {
-      normalize: {},
+      normalize: { NODE_OPTIONS: TELEMETRY_NODE_OPTIONS },
       // The table holds correlation windows; detect touches it only for events that feed a correlation rule.
       detect: {
+        NODE_OPTIONS: TELEMETRY_NODE_OPTIONS,
         [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
         [Env.evidenceBucket]: this.data.bucket.bucketName,

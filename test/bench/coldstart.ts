@@ -72,6 +72,12 @@ function dummyEnv(artifact: string): Record<string, string> {
     [Env.webhookSecretId]: 'bench/webhook-signing',
     [Env.caseLinkBase]: 'http://127.0.0.1:1/cases',
     [Env.providerAccountId]: '123456789012',
+    // Variables that carry JSON: the shapes a deployment writes (empty where that is valid).
+    [Env.logGroupHints]: '{}',
+    [Env.investigation]: '{}',
+    [Env.runbooks]: '{}',
+    [Env.responseConfig]: JSON.stringify({ actions: { deactivate_access_key: { enabled: true, requesters: ['customer'], approval: 'none' } } }),
+    [Env.slackTeamIds]: '',
   };
 }
 

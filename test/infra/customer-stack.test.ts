@@ -6,6 +6,7 @@ import { parseRulesArtifact } from '../../shared/detect/rules-artifact';
 import { RULES_ARTIFACT_FILE } from '../../infra/constructs/rules-artifact';
 import type { CustomerStack } from '../../infra/stacks/customer-stack';
 import { customerConfig, nagViolations, refId, resourcesOf, testApp } from './helpers';
+import { TELEMETRY_NODE_OPTIONS } from '../../infra/defaults/lambda';
 
 /** Logical id prefix of CDK's BucketDeployment singleton (copies the rules artifact at deploy time). */
 const CDK_COPIER = 'CustomCDKBucketDeployment';
@@ -97,7 +98,8 @@ describe('customer stack', () => {
       Architectures: ['arm64'],
       Timeout: spec.timeoutSeconds,
       MemorySize: spec.memoryMb,
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', [Env.tenantId]: 'acme' } },
+      // Telemetry stages get a larger young generation (their batches are many short-lived objects).
+      Environment: { Variables: { NODE_OPTIONS: ['normalize', 'detect'].includes(id) ? TELEMETRY_NODE_OPTIONS : '--enable-source-maps', [Env.tenantId]: 'acme' } },
     });
     // Explicit, encrypted log group with the configured retention.
     const logGroupId = refId((fn.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup)!;
