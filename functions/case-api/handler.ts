@@ -12,6 +12,7 @@ import type { ResponseService } from '../../shared/response/response-service';
 import { caseSummary } from './page-data';
 import { casePageRoutes } from './pages';
 import { handleResponseRoute } from './response-routes';
+import { caseErrorResult, error, json } from './http';
 
 export interface CaseApiDeps {
   store: CaseStore;
@@ -46,15 +47,6 @@ const ACTIONS: Record<string, string> = {
   merge: 'merge',
   resend: 'resend',
 };
-const HTTP_STATUS: Record<string, number> = { invalid_request: 400, forbidden: 403, not_found: 404, illegal_transition: 409, conflict: 409 };
-
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
-  return { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
-}
-
-function error(statusCode: number, code: string, message: string): Result {
-  return json(statusCode, { error: { code, message } });
-}
 
 function isoParam(v: string | undefined, name: string): string | undefined {
   if (v === undefined) return undefined;
@@ -178,7 +170,7 @@ export function createCaseApiHandler(deps: CaseApiDeps) {
       if (method === 'POST' && action && ACTIONS[action[2]]) return await act(event, action[1], action[2], actor);
       return error(404, 'not_found', `no route for ${method} ${path}`);
     } catch (e) {
-      if (e instanceof CaseError) return error(HTTP_STATUS[e.code] ?? 400, e.code, e.message);
+      if (e instanceof CaseError) return caseErrorResult(e);
       // Unexpected: log it for operators (the caller gets no internals).
       logger.error('case API request failed', { method, path, ...errorFields(e) });
       return error(500, 'internal', 'internal error');

@@ -4,6 +4,7 @@ import { CaseError } from '../../shared/cases/lifecycle';
 import type { Actor, CaseEvent } from '../../shared/contracts/case-event';
 import { RESPONSE_ACTION_TYPES, type ResponseActionType, type ResponseRequest } from '../../shared/contracts/investigation';
 import type { ResponseOutcome, ResponseService } from '../../shared/response/response-service';
+import { caseErrorResult, error, json } from './http';
 
 export interface ResponseRoutesDeps {
   service: ResponseService;
@@ -14,17 +15,10 @@ export interface ResponseRoutesDeps {
 
 type Result = APIGatewayProxyStructuredResultV2;
 
-const HTTP_STATUS: Record<string, number> = { invalid_request: 400, forbidden: 403, not_found: 404, illegal_transition: 409, conflict: 409 };
 const CASE = '([A-Za-z0-9-]{1,64})';
 const LIST = new RegExp(`^/cases/${CASE}/actions$`);
 const ONE = new RegExp(`^/cases/${CASE}/actions/(resp-[0-9a-f]{20})/(approve|reject|undo)$`);
 const KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
-
-function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
-  return { statusCode, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }, body: JSON.stringify(body) };
-}
-
-const error = (statusCode: number, code: string, message: string) => json(statusCode, { error: { code, message } });
 
 /** 202 while it waits or runs, 403 when the gate refused it (recorded all the same), 200 otherwise. */
 function statusFor(r: ResponseRequest, refused?: string): number {
@@ -90,7 +84,7 @@ export async function handleResponseRoute(
     if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') throw new CaseError('invalid_request', 'dryRun must be true or false');
     return await respond(deps, await deps.service.requestUndo({ ...decision, dryRun: body.dryRun === true }));
   } catch (e) {
-    if (e instanceof CaseError) return error(HTTP_STATUS[e.code] ?? 400, e.code, e.message);
+    if (e instanceof CaseError) return caseErrorResult(e);
     throw e;
   }
 }
