@@ -4,13 +4,11 @@ import type { ContextSnapshot } from '../../shared/aws/context-source';
 import { quarantine, type QuarantineItem } from '../../shared/aws/quarantine';
 import { batchResponse, parseJsonBody } from '../../shared/aws/sqs-batch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CaseStore } from '../../shared/cases/store';
 import { envelopeProblem, type BusEnvelope } from '../../shared/contracts/guards';
 import { enrichCase, enrichmentEntry, type EnrichmentStore } from '../../shared/investigation/case-enrichment';
 import type { GeoLookup } from '../../shared/investigation/geo';
 
 export interface EnrichDeps {
-  cases: CaseStore;
   store: EnrichmentStore;
   /** The customer's context and threat-intel data, refreshed from S3 without a redeploy. */
   context: () => Promise<ContextSnapshot>;
@@ -70,7 +68,7 @@ export function createEnrichHandler(deps: EnrichDeps) {
 
 async function enrichOne(deps: EnrichDeps, snapshot: ContextSnapshot, caseId: string): Promise<void> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const detail = await deps.cases.getCaseDetail(caseId);
+    const detail = await deps.store.getCaseObservables(caseId);
     // Unknown or another tenant's case: nothing of ours to enrich.
     if (!detail || detail.case.tenantId !== deps.tenantId) return;
     const previous = await deps.store.getEnrichment(caseId);

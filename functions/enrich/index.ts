@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ContextSource, type ContextSourceConfig } from '../../shared/aws/context-source';
-import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
 import { DynamoEnrichmentStore } from '../../shared/aws/dynamo-enrichment-store';
 import { Env } from '../../shared/catalogue';
 import { intEnv, requireEnv } from '../../shared/config/env';
@@ -40,7 +39,6 @@ function safeGeo(inner: GeoLookup): GeoLookup {
 
 export const handler = sqsStage(
   createEnrichHandler({
-    cases: new DynamoCaseStore(client, env[Env.tableName], retention),
     store: new DynamoEnrichmentStore(client, env[Env.tableName], retention),
     context: () => source.get(),
     geo: safeGeo(new GeoIp()),

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseEnrichment } from '../contracts/investigation';
-import type { EnrichmentStore } from '../investigation/case-enrichment';
+import type { CaseObservables, EnrichmentStore } from '../investigation/case-enrichment';
 import { keys } from './dynamo-case-store';
 
 /**
@@ -21,6 +21,29 @@ export class DynamoEnrichmentStore implements EnrichmentStore {
 
   private key(caseId: string) {
     return { pk: keys.case(caseId).pk, sk: 'ENRICHMENT' };
+  }
+
+  async getCaseObservables(caseId: string): Promise<CaseObservables | undefined> {
+    const pk = keys.case(caseId).pk;
+    const head = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.case(caseId), ConsistentRead: true, ProjectionExpression: 'caseId, tenantId' }));
+    if (!head.Item) return undefined;
+    const alerts: CaseObservables['alerts'] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :alert)',
+          ExpressionAttributeValues: { ':pk': pk, ':alert': 'ALERT#' },
+          ProjectionExpression: 'observables',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) alerts.push({ observables: item.observables as CaseObservables['alerts'][number]['observables'] });
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return { case: { caseId: head.Item.caseId as string, tenantId: head.Item.tenantId as string }, alerts };
   }
 
   async getEnrichment(caseId: string) {

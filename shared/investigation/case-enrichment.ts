@@ -5,7 +5,7 @@ import { enrichObservables, type EnrichSources } from './enrich';
 import { mergeObservables } from './observables';
 
 /** The observables of every alert of a case, merged (first seen first). */
-export function caseObservables(detail: Pick<CaseDetail, 'alerts'>): Observable[] {
+export function caseObservables(detail: { alerts: readonly Pick<CaseDetail['alerts'][number], 'observables'>[] }): Observable[] {
   return detail.alerts.reduce<Observable[]>((acc, a) => mergeObservables(acc, a.observables ?? []), []);
 }
 
@@ -15,7 +15,13 @@ export interface EnrichmentResult {
   hash: string;
 }
 
-export function enrichCase(detail: CaseDetail, sources: EnrichSources, contextVersion: string, now: Date): EnrichmentResult {
+/** What enrichment reads of a case: its identity and its alerts' observables (never their evidence). */
+export interface CaseObservables {
+  case: Pick<CaseDetail['case'], 'caseId' | 'tenantId'>;
+  alerts: Pick<CaseDetail['alerts'][number], 'observables'>[];
+}
+
+export function enrichCase(detail: CaseObservables, sources: EnrichSources, contextVersion: string, now: Date): EnrichmentResult {
   const entities = enrichObservables(caseObservables(detail), sources);
   // The hash leaves out the time: re-enriching unchanged data must not look like news.
   const hash = stableId('enrichment', detail.case.caseId, JSON.stringify(entities));
@@ -37,6 +43,8 @@ export function enrichmentEntry(result: EnrichmentResult, previousHash: string |
 
 /** Where a case's enrichment is kept: one item per case, replaced only when its content changes. */
 export interface EnrichmentStore {
+  /** The case and its alerts' observables only: a large case's evidence is not read to enrich it. */
+  getCaseObservables(caseId: string): Promise<CaseObservables | undefined>;
   getEnrichment(caseId: string): Promise<{ enrichment: CaseEnrichment; hash: string } | undefined>;
   /**
    * Writes the enrichment and its timeline entry in one conditional write on
