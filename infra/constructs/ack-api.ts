@@ -6,7 +6,7 @@ import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { CaseApiProps } from './case-api';
+import { caseServiceEnvironment, type CaseApiProps } from './case-api';
 import { ACK_API, ACK_API_ROUTES, Env } from '../../shared/catalogue';
 import { createMdrFunction } from '../defaults/function';
 import { grantTableReadWrite } from '../defaults/iam';
@@ -65,10 +65,7 @@ export class AckApi extends Construct {
       key,
       logRetentionDays: props.logRetentionDays,
       environment: {
-        [Env.tableName]: props.tableName,
-        [Env.busName]: props.bus.eventBusName,
-        [Env.tenantId]: props.tenantId,
-        [Env.reopenWindowHours]: String(props.reopenWindowHours),
+        ...caseServiceEnvironment(props),
         [Env.ackLinkSecretId]: this.linkSecret.secretArn,
         [Env.slackSigningSecretId]: this.slackSecret.secretArn,
         [Env.pagerDutyWebhookSecretId]: this.pagerDutySecret.secretArn,

@@ -42,6 +42,16 @@ export interface CasePageProps {
   readonly runbooks: Readonly<Record<string, readonly string[]>>;
 }
 
+/** What every function acting on cases through the case service reads: table, bus, tenant, reopen window. */
+export function caseServiceEnvironment(props: Pick<CaseApiProps, 'tableName' | 'bus' | 'tenantId' | 'reopenWindowHours'>): Record<string, string> {
+  return {
+    [Env.tableName]: props.tableName,
+    [Env.busName]: props.bus.eventBusName,
+    [Env.tenantId]: props.tenantId,
+    [Env.reopenWindowHours]: String(props.reopenWindowHours),
+  };
+}
+
 /** One JSON line per request; `caller` is the IAM principal the request was signed by. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
@@ -93,10 +103,7 @@ export class CaseApi extends Construct {
       key,
       logRetentionDays: props.logRetentionDays,
       environment: {
-        [Env.tableName]: props.tableName,
-        [Env.busName]: props.bus.eventBusName,
-        [Env.tenantId]: props.tenantId,
-        [Env.reopenWindowHours]: String(props.reopenWindowHours),
+        ...caseServiceEnvironment(props),
         [Env.childRetentionDays]: String(props.childRetentionDays),
         [Env.ackLinkSecretId]: props.linkSecret.secretArn,
         [Env.responseConfig]: JSON.stringify(props.responseConfig),

@@ -12,7 +12,7 @@ import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, type RawMessage } from '../../../shared/normalize/normalize-batch';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from '../../bench/generators';
-import { caseCounter, runs } from './support';
+import { applyTextEdit, caseCounter, runs } from './support';
 
 const counter = caseCounter();
 const hit = counter.hit;
@@ -85,20 +85,6 @@ const arbTextEdit = fc.record({
   op: fc.constantFrom('truncate', 'delete', 'insert', 'duplicate'),
   text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('{', '}', '[', ']', '"', '\\', '\n', ',', ':', '\r\n', '\u2028', '\uFEFF', 'null')),
 });
-
-function applyTextEdit(s: string, e: { at: number; len: number; op: string; text: string }): string {
-  const at = s.length ? e.at % s.length : 0;
-  switch (e.op) {
-    case 'truncate':
-      return s.slice(0, at);
-    case 'delete':
-      return s.slice(0, at) + s.slice(at + e.len);
-    case 'insert':
-      return s.slice(0, at) + e.text + s.slice(at);
-    default:
-      return s.slice(0, at) + s.slice(at, at + e.len) + s.slice(at);
-  }
-}
 
 function checkResult(r: ReturnType<typeof normalizeRecord>): void {
   if (!r.ok) {

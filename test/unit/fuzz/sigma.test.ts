@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { compileRules, lintRules, RuleLoadError, type RuleSet } from '../../../shared/detect/sigma';
 import { apiCatalogue, cloudTrailRule, Rng } from '../../bench/generators';
-import { caseCounter, runs } from './support';
+import { applyTextEdit, caseCounter, runs, type TextEdit } from './support';
 
 const counter = caseCounter();
 const hit = counter.hit;
@@ -57,17 +57,12 @@ const arbTextEdit = fc.record({
   text: fc.oneof(fc.constantFrom(...YAML_BITS), fc.string({ maxLength: 6 })),
 });
 
-function textEdit(s: string, e: { at: number; len: number; op: string; text: string }): string {
-  const at = s.length ? e.at % s.length : 0;
+/** The shared character edits, plus line edits YAML is sensitive to (duplicate, swap, re-indent). */
+function textEdit(s: string, e: TextEdit): string {
+  if (['truncate', 'delete', 'insert'].includes(e.op)) return applyTextEdit(s, e);
   const lines = s.split('\n');
   const li = lines.length ? e.at % lines.length : 0;
   switch (e.op) {
-    case 'truncate':
-      return s.slice(0, at);
-    case 'delete':
-      return s.slice(0, at) + s.slice(at + e.len);
-    case 'insert':
-      return s.slice(0, at) + e.text + s.slice(at);
     case 'duplicate-line':
       lines.splice(li, 0, lines[li]);
       return lines.join('\n');

@@ -14,3 +14,29 @@ export function caseCounter() {
     summary: () => [...tried].map(([k, v]) => `${k}=${v}`).join(' '),
   };
 }
+
+/** One edit of a text: where, how long, what, and what to insert. */
+export interface TextEdit {
+  at: number;
+  len: number;
+  op: string;
+  text: string;
+}
+
+/**
+ * Character edits every text fuzz suite applies: truncate, delete a range,
+ * insert text, or (any other op) duplicate a range.
+ */
+export function applyTextEdit(s: string, e: TextEdit): string {
+  const at = s.length ? e.at % s.length : 0;
+  switch (e.op) {
+    case 'truncate':
+      return s.slice(0, at);
+    case 'delete':
+      return s.slice(0, at) + s.slice(at + e.len);
+    case 'insert':
+      return s.slice(0, at) + e.text + s.slice(at);
+    default:
+      return s.slice(0, at) + s.slice(at, at + e.len) + s.slice(at);
+  }
+}
