@@ -59,6 +59,17 @@ export function createNotifyHandler(deps: NotifyDeps) {
         }
         const n = parsed.value as NotificationRequest;
         const attempt = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+        // Every retry is timed here, not left to the queue's visibility timeout (six function timeouts): a page waits its backoff, never minutes.
+        const retryLater = (retryAfterSeconds?: number) =>
+          deps.sqs
+            .send(
+              new ChangeMessageVisibilityCommand({
+                QueueUrl: deps.notifyQueueUrl,
+                ReceiptHandle: record.receiptHandle,
+                VisibilityTimeout: retryDelaySeconds(attempt, retryAfterSeconds),
+              }),
+            )
+            .catch(() => undefined); // then the queue's own visibility timeout applies
         try {
           const result = await deliver(deps, n);
           if (result.kind === 'rejected') await notificationFailed(n, result.reason, record.messageId);
@@ -68,15 +79,10 @@ export function createNotifyHandler(deps: NotifyDeps) {
             await notificationFailed(n, `gave up after ${attempt} attempts: ${result.reason}`, record.messageId);
             return;
           }
-          await deps.sqs.send(
-            new ChangeMessageVisibilityCommand({
-              QueueUrl: deps.notifyQueueUrl,
-              ReceiptHandle: record.receiptHandle,
-              VisibilityTimeout: retryDelaySeconds(attempt, result.retryAfterSeconds),
-            }),
-          );
+          await retryLater(result.retryAfterSeconds);
         } catch {
           failed.add(record.messageId);
+          if (attempt < maxAttempts) await retryLater();
         }
       }),
     );

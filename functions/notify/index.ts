@@ -16,7 +16,9 @@ import { sqsStage } from '../sqs-stage';
 import { createNotifyHandler } from './handler';
 
 const env = requireEnv([Env.tableName, Env.busName, Env.notifyQueueUrl, Env.quarantineQueueUrl, Env.webhookSecretId, Env.caseLinkBase]);
-const dynamo = new DynamoDBClient({});
+// More attempts than the SDK's three: a throttled release or markSent would leave the delivery's
+// lease held, and every retry of the page would then find it in progress until the lease ends.
+const dynamo = new DynamoDBClient({ maxAttempts: 6 });
 const secretsClient = new SecretsManagerClient({});
 const signingSecrets = secretReader(secretsClient);
 const ackApiUrl = process.env[Env.ackApiUrl];

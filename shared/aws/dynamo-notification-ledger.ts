@@ -45,7 +45,9 @@ export class DynamoNotificationLedger implements NotificationLedger {
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException')) throw e;
       const res = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(notificationId), ConsistentRead: true }));
-      return res.Item?.state === 'sending' ? 'in-progress' : 'already-sent';
+      if (res.Item?.state !== 'sending') return 'already-sent';
+      const claimedAt = Date.parse(String(res.Item.claimedAt));
+      return { state: 'in-progress', leaseEndsAt: new Date((Number.isFinite(claimedAt) ? claimedAt : at.getTime()) + leaseSeconds * 1000) };
     }
   }
 

@@ -5,7 +5,17 @@
  * when it finds 'already-sent'. A failed attempt releases the lease; a
  * crashed one lets it lapse.
  */
-export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+export type ClaimResult = 'claimed' | 'already-sent' | InProgress;
+
+/**
+ * Held by another attempt until `leaseEndsAt`: that attempt either finishes
+ * (sent, or released for a retry) or its lease lapses, so trying again
+ * sooner only spends one of the message's receives.
+ */
+export interface InProgress {
+  state: 'in-progress';
+  leaseEndsAt: Date;
+}
 
 export interface NotificationLedger {
   claim(notificationId: string, caseId: string, at: Date, leaseSeconds: number): Promise<ClaimResult>;

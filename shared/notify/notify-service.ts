@@ -74,7 +74,10 @@ export async function deliver(ctx: NotifyContext, n: NotificationRequest): Promi
   if (!stillWanted(n, current?.status)) return { kind: 'skipped', reason: `case is ${current?.status}` };
   const claim = await ctx.ledger.claim(n.notificationId, n.caseId, ctx.now(), ctx.leaseSeconds);
   if (claim === 'already-sent') return { kind: 'duplicate' };
-  if (claim === 'in-progress') return { kind: 'retry', reason: 'another delivery of this notification is in progress' };
+  if (claim !== 'claimed') {
+    const retryAfterSeconds = Math.max(1, Math.ceil((claim.leaseEndsAt.getTime() - ctx.now().getTime()) / 1000));
+    return { kind: 'retry', reason: 'another delivery of this notification is in progress', retryAfterSeconds };
+  }
   const outcome = sync
     ? ((await syncCaseState(channel, n.caseId, sync, ctx.delivery)) ?? { kind: 'sent' as const, status: 0 })
     : await deliverVia(

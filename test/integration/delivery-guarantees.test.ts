@@ -4,6 +4,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import type { LocalRuntime } from '../../local/runtime';
 import { ingestFinding, ingestFindings } from '../../shared/cases/case-service';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
+import { DynamoNotificationLedger } from '../../shared/aws/dynamo-notification-ledger';
 import { cloudTrailEnvelope } from '../fixtures/cloudtrail';
 import { finding, findingEnvelope } from '../fixtures/findings';
 import { drainStage, peekAll, serializedWrites, startRuntime } from './support/runtime';
@@ -104,6 +105,19 @@ describe('delivery guarantees on moto', () => {
     );
     const actions = (res.Items ?? []).map((i) => unmarshall(i).action).filter((a) => String(a).startsWith('notification_'));
     expect(actions.sort()).toEqual(['notification_attempt_failed', 'notification_attempt_failed', 'notification_sent']);
+  });
+
+  it('tells a second attempt at a held notification when the holder\'s lease ends, and lets it take over after', async () => {
+    const ledger = new DynamoNotificationLedger(runtime.clients.dynamo, runtime.resources.tableName);
+    const t0 = new Date('2026-12-02T10:00:00.000Z');
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    expect(await ledger.claim('held-1', 'case-held', t0, 30)).toBe('claimed');
+    // A duplicate ten seconds in: held until the first attempt's lease ends, whatever its own clock says.
+    expect(await ledger.claim('held-1', 'case-held', at(10), 30)).toEqual({ state: 'in-progress', leaseEndsAt: at(30) });
+    // The first attempt died without releasing: past its lease the delivery is free again.
+    expect(await ledger.claim('held-1', 'case-held', at(31), 30)).toBe('claimed');
+    await ledger.markSent('held-1', 'case-held', at(32).toISOString(), { channel: 'webhook' });
+    expect(await ledger.claim('held-1', 'case-held', at(100), 30)).toBe('already-sent');
   });
 
   it('opens exactly one case for fifty concurrent alerts with one correlation key, one write per batch', async () => {
