@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { buildCorrelationFinding, buildFinding } from '../../shared/detect/detector';
+import { buildCorrelationFinding, findingIdOf } from '../../shared/detect/detector';
+import { entitiesOf } from '../../shared/detect/entities';
 import { readRuleFiles } from '../../shared/detect/rules-artifact';
-import { compileRules, CorrelationEngine, EventContext } from '../../shared/detect/sigma';
+import { compileRules, CorrelationEngine, EventContext, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
 import { SuppressionSet, parseSuppressions } from '../../shared/detect/suppressions';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
@@ -36,37 +37,47 @@ export function readSuppressions(path: string, known?: ReadonlySet<string>): Sup
 }
 
 /**
- * Offline detection: the same normalizers and rule engine as the detect
- * function, over files. One JSON line per finding on `write`; unreadable
- * records are reported on `warn` with file, position and reason.
+ * Offline detection over texts: the same normalizers and rule engine as the
+ * detect function. One JSON line per finding on `write`; unreadable records
+ * go to `warn` with file, position and reason. A line carries the finding's
+ * id and entities, not the whole finding: evidence and observables are for
+ * the case, and building them cost more than the evaluation.
  */
-export async function runDetect(opts: DetectOptions, write: (line: string) => void, warn: (line: string) => void): Promise<DetectReport> {
-  const rules = compileRules(readRuleFiles(opts.rules));
-  for (const u of rules.unsupported) warn(`${u.file}${u.id ? ` (rule ${u.id})` : ''}: unsupported, skipped: ${u.reason}`);
-  const known = new Set(rules.rules.flatMap((r) => (r.name ? [r.id, r.name] : [r.id])));
-  for (const u of rules.unsupported) if (u.id) known.add(u.id);
-  const suppressions = opts.suppressions ? readSuppressions(opts.suppressions, known) : SuppressionSet.empty;
+export class OfflineDetector {
+  readonly report: DetectReport = { events: 0, findings: 0, rejected: 0, suppressed: {} };
   // Offline, correlation windows live in memory and event time comes from the events.
-  const engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
-  const where = new Map<TelemetryEvent, { file: string; index: number }>();
-  const report: DetectReport = { events: 0, findings: 0, rejected: 0, suppressed: {} };
-  const now = new Date();
-  for (const file of listFiles(opts.input)) {
-    const { records, failures } = unwrapText(readText(file));
+  private readonly engine: CorrelationEngine | undefined;
+  private readonly where = new Map<TelemetryEvent, { file: string; index: number }>();
+  private readonly now = new Date();
+
+  constructor(
+    private readonly rules: RuleSet,
+    private readonly tenant: string,
+    private readonly suppressions: SuppressionSet,
+    private readonly write: (line: string) => void,
+    private readonly warn: (line: string) => void,
+  ) {
+    this.engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
+  }
+
+  /** Every record of one input text (a file's contents). */
+  async text(file: string, text: string): Promise<void> {
+    const { rules, report, suppressions, engine } = this;
+    const { records, failures } = unwrapText(text);
     for (const f of failures) {
       report.rejected++;
-      warn(`${file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.reason}`);
+      this.warn(`${file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.reason}`);
     }
     for (const [index, record] of records.entries()) {
       const result = normalizeRecord(record);
       if (!result.ok) {
         report.rejected++;
-        warn(`${file} [${index}]: ${result.reason}`);
+        this.warn(`${file} [${index}]: ${result.reason}`);
         continue;
       }
       for (const event of result.events) {
         report.events++;
-        if (engine) where.set(event, { file, index });
+        if (engine) this.where.set(event, { file, index });
         let rawCtx: EventContext | undefined;
         let ocsfCtx: EventContext | undefined;
         for (const rule of rules.evaluateEvent(event)) {
@@ -79,38 +90,50 @@ export async function runDetect(opts: DetectOptions, write: (line: string) => vo
               continue;
             }
           }
-          for (const m of engine ? await engine.observe(rule, fields, event.time, event) : []) {
-            const { finding, events } = buildCorrelationFinding(m, { tenantId: opts.tenant, now });
-            report.findings++;
-            write(
-              JSON.stringify({
-                rule: { id: finding.rule.id, title: finding.rule.title, level: finding.rule.level, version: finding.rule.version, correlation: m.correlation.type },
-                input: { file, index },
-                events: events.map((e) => ({ uid: e.uid, ...where.get(e) })),
-                group: m.group,
-                value: m.value,
-                findingId: finding.findingId,
-                entities: finding.entities,
-              }),
-            );
-          }
+          if (engine) for (const m of await engine.observe(rule, fields, event.time, event)) this.correlation(m, file, index);
           if (rule.correlationOnly) continue;
           report.findings++;
-          const finding = buildFinding(rule, event, { tenantId: opts.tenant, now });
-          write(
+          this.write(
             JSON.stringify({
               rule: { id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file },
               input: { file, index },
               event: { uid: event.uid, source: event.source, time: new Date(event.time).toISOString() },
-              findingId: finding.findingId,
-              entities: finding.entities,
+              findingId: findingIdOf(this.tenant, rule.id, [event]),
+              entities: entitiesOf(event.ocsf),
             }),
           );
         }
       }
     }
   }
-  return report;
+
+  private correlation(m: CorrelationMatch, file: string, index: number): void {
+    const { finding, events } = buildCorrelationFinding(m, { tenantId: this.tenant, now: this.now });
+    this.report.findings++;
+    this.write(
+      JSON.stringify({
+        rule: { id: finding.rule.id, title: finding.rule.title, level: finding.rule.level, version: finding.rule.version, correlation: m.correlation.type },
+        input: { file, index },
+        events: events.map((e) => ({ uid: e.uid, ...this.where.get(e) })),
+        group: m.group,
+        value: m.value,
+        findingId: finding.findingId,
+        entities: finding.entities,
+      }),
+    );
+  }
+}
+
+/** `mdr detect`: compiles the rules (unsupported ones reported and skipped), then reads every input file. */
+export async function runDetect(opts: DetectOptions, write: (line: string) => void, warn: (line: string) => void): Promise<DetectReport> {
+  const rules = compileRules(readRuleFiles(opts.rules));
+  for (const u of rules.unsupported) warn(`${u.file}${u.id ? ` (rule ${u.id})` : ''}: unsupported, skipped: ${u.reason}`);
+  const known = new Set(rules.rules.flatMap((r) => (r.name ? [r.id, r.name] : [r.id])));
+  for (const u of rules.unsupported) if (u.id) known.add(u.id);
+  const suppressions = opts.suppressions ? readSuppressions(opts.suppressions, known) : SuppressionSet.empty;
+  const detector = new OfflineDetector(rules, opts.tenant, suppressions, write, warn);
+  for (const file of listFiles(opts.input)) await detector.text(file, readText(file));
+  return detector.report;
 }
 
 export function registerDetect(program: Command): void {

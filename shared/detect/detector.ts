@@ -26,9 +26,13 @@ function ref(e: TelemetryEvent): EventRef {
   return { uid: e.uid, source: e.source, time: new Date(e.time).toISOString() };
 }
 
+/** Same tenant, rule and events always give the same id: redelivery cannot double an alert. */
+export function findingIdOf(tenantId: string, ruleId: string, events: readonly Pick<TelemetryEvent, 'uid'>[]): string {
+  return stableId(tenantId, ruleId, ...events.map((e) => e.uid));
+}
+
 function findingOf(rule: SigmaRuleMeta, events: readonly TelemetryEvent[], entities: Entities, ctx: DetectContext): Finding {
-  // Same tenant, rule and events always give the same id: redelivery cannot double an alert.
-  const findingId = stableId(ctx.tenantId, rule.id, ...events.map((e) => e.uid));
+  const findingId = findingIdOf(ctx.tenantId, rule.id, events);
   const first = Math.min(...events.map((e) => e.time));
   const level: Severity = rule.level;
   return {

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const o = { quick: a.quick, runs: a.runs, log };
 
   if (a.parts.has('normalize')) norm = benchNormalize(o);
-  if (a.parts.has('detect')) det = benchDetect(o);
+  if (a.parts.has('detect')) det = await benchDetect(o);
   if (a.parts.has('batching')) batch = benchBatching(log);
   if (a.parts.has('s3mem')) s3mem = await benchS3Memory(o);
   if (a.parts.has('cold')) cold = await benchColdStart(o);
