@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { buildCorrelationFinding, findingIdOf } from '../../shared/detect/detector';
 import { entitiesOf } from '../../shared/detect/entities';
 import { readRuleFiles } from '../../shared/detect/rules-artifact';
-import { compileRules, CorrelationEngine, EventContext, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
+import { compileRules, CorrelationEngine, EventContext, type CompiledRule, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
 import { SuppressionSet, parseSuppressions } from '../../shared/detect/suppressions';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import type { TelemetryEvent } from '../../shared/telemetry';
-import { unwrapText } from '../../shared/normalize/envelopes';
+import { unwrapTextInto } from '../../shared/normalize/envelopes';
 import { normalizeRecord } from '../../shared/normalize/registry';
 import { listFiles, readText } from '../input';
 
@@ -36,6 +36,14 @@ export function readSuppressions(path: string, known?: ReadonlySet<string>): Sup
   return SuppressionSet.compile(parseSuppressions(list), known);
 }
 
+/** A rule match kept for the correlation rules. */
+interface Matched {
+  rule: CompiledRule;
+  fields: Record<string, unknown>;
+  event: TelemetryEvent;
+  index: number;
+}
+
 /**
  * Offline detection over texts: the same normalizers and rule engine as the
  * detect function. One JSON line per finding on `write`; unreadable records
@@ -60,49 +68,67 @@ export class OfflineDetector {
     this.engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
   }
 
-  /** Every record of one input text (a file's contents). */
+  /**
+   * Every record of one input text (a file's contents), each evaluated as it
+   * is parsed and then let go: holding a whole file's records cost more than
+   * parsing them. `input.index` is the record's position in the file, bad
+   * records counted. Correlation rules see the matches afterwards, in order
+   * (their store is asynchronous; the parser is not).
+   */
   async text(file: string, text: string): Promise<void> {
+    const matched: Matched[] = [];
+    let index = 0;
+    unwrapTextInto(text, {
+      records: { push: (record) => this.record(file, index++, record, matched) },
+      failures: {
+        push: (f) => {
+          index++;
+          this.report.rejected++;
+          this.warn(`${file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.reason}`);
+        },
+      },
+    });
+    if (!this.engine) return;
+    for (const m of matched) for (const c of await this.engine.observe(m.rule, m.fields, m.event.time, m.event)) this.correlation(c, file, m.index);
+  }
+
+  private record(file: string, index: number, record: Record<string, unknown>, matched: Matched[]): void {
     const { rules, report, suppressions, engine } = this;
-    const { records, failures } = unwrapText(text);
-    for (const f of failures) {
+    const result = normalizeRecord(record);
+    if (!result.ok) {
       report.rejected++;
-      this.warn(`${file}${f.line !== undefined ? `:${f.line}` : ''}: ${f.reason}`);
+      this.warn(`${file} [${index}]: ${result.reason}`);
+      return;
     }
-    for (const [index, record] of records.entries()) {
-      const result = normalizeRecord(record);
-      if (!result.ok) {
-        report.rejected++;
-        this.warn(`${file} [${index}]: ${result.reason}`);
-        continue;
-      }
-      for (const event of result.events) {
-        report.events++;
-        if (engine) this.where.set(event, { file, index });
-        let rawCtx: EventContext | undefined;
-        let ocsfCtx: EventContext | undefined;
-        for (const rule of rules.evaluateEvent(event)) {
-          const fields = rule.target === 'ocsf' ? (event.ocsf as unknown as Record<string, unknown>) : event.raw;
-          if (suppressions.size > 0) {
-            const ectx = rule.target === 'ocsf' ? (ocsfCtx ??= new EventContext(fields)) : (rawCtx ??= rules.context(event.logsource, event.raw));
-            const s = suppressions.suppressing(rule, ectx, new Date(event.time));
-            if (s) {
-              report.suppressed[s.id] = (report.suppressed[s.id] ?? 0) + 1;
-              continue;
-            }
+    for (const event of result.events) {
+      report.events++;
+      let rawCtx: EventContext | undefined;
+      let ocsfCtx: EventContext | undefined;
+      for (const rule of rules.evaluateEvent(event)) {
+        const fields = rule.target === 'ocsf' ? (event.ocsf as unknown as Record<string, unknown>) : event.raw;
+        if (suppressions.size > 0) {
+          const ectx = rule.target === 'ocsf' ? (ocsfCtx ??= new EventContext(fields)) : (rawCtx ??= rules.context(event.logsource, event.raw));
+          const s = suppressions.suppressing(rule, ectx, new Date(event.time));
+          if (s) {
+            report.suppressed[s.id] = (report.suppressed[s.id] ?? 0) + 1;
+            continue;
           }
-          if (engine) for (const m of await engine.observe(rule, fields, event.time, event)) this.correlation(m, file, index);
-          if (rule.correlationOnly) continue;
-          report.findings++;
-          this.write(
-            JSON.stringify({
-              rule: { id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file },
-              input: { file, index },
-              event: { uid: event.uid, source: event.source, time: new Date(event.time).toISOString() },
-              findingId: findingIdOf(this.tenant, rule.id, [event]),
-              entities: entitiesOf(event.ocsf),
-            }),
-          );
         }
+        if (engine) {
+          this.where.set(event, { file, index });
+          matched.push({ rule, fields, event, index });
+        }
+        if (rule.correlationOnly) continue;
+        report.findings++;
+        this.write(
+          JSON.stringify({
+            rule: { id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file },
+            input: { file, index },
+            event: { uid: event.uid, source: event.source, time: new Date(event.time).toISOString() },
+            findingId: findingIdOf(this.tenant, rule.id, [event]),
+            entities: entitiesOf(event.ocsf),
+          }),
+        );
       }
     }
   }

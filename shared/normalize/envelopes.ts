@@ -44,6 +44,17 @@ export interface Unwrapped {
   skipped?: number;
 }
 
+/**
+ * Where unwrapping puts what it finds, in input order. An Unwrapped (arrays)
+ * is one; `mdr detect` passes one that handles each record as it is parsed,
+ * so a large file's records are not all kept alive at once.
+ */
+export interface UnwrapSink {
+  records: { push(record: VendorRecord): unknown };
+  failures: { push(failure: EnvelopeFailure): unknown };
+  skipped?: number;
+}
+
 /** What the deployment knows about a subscribed log group, for log events that do not say their format. */
 export interface LogGroupHint {
   /** Field list of a custom VPC Flow Log format delivered to this log group (its lines have no header). */
@@ -89,12 +100,22 @@ interface Located {
 export function parseJsonDocuments(text: string, options: UnwrapOptions = {}): { values: Located[]; failures: EnvelopeFailure[] } {
   const values: Located[] = [];
   const failures: EnvelopeFailure[] = [];
-  if (text.trim() === '') return { values, failures };
+  eachJsonDocument(text, options, (v) => values.push(v), failures);
+  return { values, failures };
+}
+
+/** parseJsonDocuments one document at a time, in order: `emit` gets each value, `failures` each bad part. */
+function eachJsonDocument(text: string, options: UnwrapOptions, emit: (v: Located) => void, failures: UnwrapSink['failures']): void {
+  if (text.trim() === '') return;
+  const max = options.maxRecordChars ?? DEFAULT_MAX;
+  const accept = (v: Located) => {
+    if (v.size > max && !isContainer(v.value)) failures.push({ line: v.line, offset: v.offset, reason: `record exceeds ${max} characters (${v.size})`, input: v.value });
+    else emit(v);
+  };
   // Fast path: the whole body is one document (JSON.parse fails quickly on NDJSON, after the first line).
   try {
-    values.push({ value: JSON.parse(text), line: 1, offset: 0, size: text.length });
-    enforceMax(values, failures, options.maxRecordChars ?? DEFAULT_MAX);
-    return { values, failures };
+    accept({ value: JSON.parse(text), line: 1, offset: 0, size: text.length });
+    return;
   } catch {
     // fall through to line / document splitting
   }
@@ -116,25 +137,13 @@ export function parseJsonDocuments(text: string, options: UnwrapOptions = {}): {
         ok = false;
       }
       if (!ok) {
-        scanDocuments(text, pos, line, values, failures);
+        scanDocuments(text, pos, line, accept, failures);
         break;
       }
-      values.push({ value: parsed, line, offset: pos, size: raw.length });
+      accept({ value: parsed, line, offset: pos, size: raw.length });
     }
     pos = end + 1;
     line++;
-  }
-  enforceMax(values, failures, options.maxRecordChars ?? DEFAULT_MAX);
-  return { values, failures };
-}
-
-function enforceMax(values: Located[], failures: EnvelopeFailure[], max: number): void {
-  for (let i = values.length - 1; i >= 0; i--) {
-    const v = values[i];
-    if (v.size > max && !isContainer(v.value)) {
-      failures.push({ line: v.line, offset: v.offset, reason: `record exceeds ${max} characters (${v.size})`, input: v.value });
-      values.splice(i, 1);
-    }
   }
 }
 
@@ -185,7 +194,7 @@ function nextNewline(text: string, i: number, nl: number): number {
  * with `{` or `[` in column 0 while a document is still open (pretty-printers
  * indent nested values).
  */
-function scanDocuments(text: string, start: number, startLine: number, values: Located[], failures: EnvelopeFailure[]): void {
+function scanDocuments(text: string, start: number, startLine: number, emit: (v: Located) => void, failures: UnwrapSink['failures']): void {
   const n = text.length;
   let nl = text.indexOf('\n', start);
   let i = start;
@@ -243,7 +252,7 @@ function scanDocuments(text: string, start: number, startLine: number, values: L
     const seg = text.slice(segStart, j);
     if (status === 'complete') {
       try {
-        values.push({ value: JSON.parse(seg), line: segLine, offset: segStart, size: seg.length });
+        emit({ value: JSON.parse(seg), line: segLine, offset: segStart, size: seg.length });
       } catch (e) {
         failures.push({ line: segLine, offset: segStart, reason: `malformed JSON: ${errMsg(e)}`, input: seg });
       }
@@ -293,7 +302,7 @@ function isGraphCollection(v: VendorRecord): boolean {
 }
 
 /** Adds the vendor records an already-parsed value holds. */
-function collect(value: unknown, where: { line?: number; offset?: number }, out: Unwrapped, options: UnwrapOptions): void {
+function collect(value: unknown, where: { line?: number; offset?: number }, out: UnwrapSink, options: UnwrapOptions): void {
   if (Array.isArray(value)) {
     collectElements(value, where, out, 'array element');
     return;
@@ -313,7 +322,7 @@ function collect(value: unknown, where: { line?: number; offset?: number }, out:
   else out.records.push(value);
 }
 
-function collectElements(list: unknown[], where: { line?: number; offset?: number }, out: Unwrapped, what: string): void {
+function collectElements(list: unknown[], where: { line?: number; offset?: number }, out: UnwrapSink, what: string): void {
   for (let k = 0; k < list.length; k++) {
     const el = list[k];
     if (isObj(el)) out.records.push(el);
@@ -321,7 +330,7 @@ function collectElements(list: unknown[], where: { line?: number; offset?: numbe
   }
 }
 
-function appendTo(out: Unwrapped, more: Unwrapped): void {
+function appendTo(out: UnwrapSink, more: Unwrapped): void {
   for (const r of more.records) out.records.push(r);
   for (const f of more.failures) out.failures.push(f);
   if (more.skipped) out.skipped = (out.skipped ?? 0) + more.skipped;
@@ -342,17 +351,20 @@ export function unwrapValue(value: unknown, options: UnwrapOptions = {}): Unwrap
  */
 export function unwrapText(text: string, options: UnwrapOptions = {}): Unwrapped {
   const out: Unwrapped = { records: [], failures: [] };
+  unwrapTextInto(text, out, options);
+  return out;
+}
+
+/** unwrapText into a sink: records and failures handed over in input order, as they are parsed. */
+export function unwrapTextInto(text: string, out: UnwrapSink, options: UnwrapOptions = {}): void {
   const first = firstNonSpace(text);
-  if (first === -1) return out;
+  if (first === -1) return;
   const c = text.charCodeAt(first);
   if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
     parseTextLines(text, out, options);
-    return out;
+    return;
   }
-  const { values, failures } = parseJsonDocuments(text, options);
-  for (const f of failures) out.failures.push(f);
-  for (const v of values) collect(v.value, { line: v.line, offset: v.offset }, out, options);
-  return out;
+  eachJsonDocument(text, options, (v) => collect(v.value, { line: v.line, offset: v.offset }, out, options), out.failures);
 }
 
 function firstNonSpace(text: string): number {
@@ -364,7 +376,7 @@ function firstNonSpace(text: string): number {
 }
 
 /** Line-oriented text formats: VPC Flow Logs (header optional) and auditd. */
-function parseTextLines(text: string, out: Unwrapped, options: UnwrapOptions): void {
+function parseTextLines(text: string, out: UnwrapSink, options: UnwrapOptions): void {
   let fields: readonly string[] | undefined = options.vpcFlowFields;
   let pos = 0;
   let line = 1;

@@ -45,7 +45,8 @@ describe('mdr detect', () => {
     expect(lines.map((l) => [(l.rule as { id: string }).id.length > 0, (l.input as object), (l.event as { uid: string }).uid])).toEqual([
       [true, { file: logFile, index: 1 }, 'a1'],
       [true, { file: ndjson, index: 0 }, 'b0'],
-      [true, { file: ndjson, index: 1 }, 'b2'],
+      // The truncated line keeps its place: the next record is the third of the file.
+      [true, { file: ndjson, index: 2 }, 'b2'],
     ]);
     for (const l of lines) expect(l.rule).toEqual(expect.objectContaining({ title: expect.any(String), level: expect.stringMatching(/^(informational|low|medium|high|critical)$/) }));
     expect(warnings).toEqual([expect.stringContaining(`${ndjson}:2`)]);
