@@ -217,6 +217,11 @@ export function applyModifiers(field: string, modifiers: string[], values: unkno
     for (const v of spec.values) if (v.k !== 'str' || hasWildcards(v.pat)) fail('fieldref values must be plain field names');
     spec.fieldref = { mode: 'eq' };
   }
+  // expand substitutes placeholders in the written value wherever it stands in the chain: SigmaHQ writes
+  // `contains|expand` as often as `expand|contains`, and pySigma marks placeholders on the rule text either way.
+  if (modifiers.includes('expand')) {
+    spec.values = spec.values.flatMap((v) => expand(asText(v, 'expand'), options.placeholders).map((pat) => ({ k: 'str' as const, pat })));
+  }
   for (const mod of modifiers) {
     if (seen.has(mod) && mod !== 'base64' && !mod.startsWith('utf16')) fail(`modifier '${mod}' is repeated`);
     seen.add(mod);
@@ -311,7 +316,6 @@ export function applyModifiers(field: string, modifiers: string[], values: unkno
         spec.values = spec.values.map((v) => (v.k === 'cmp' ? v : { k: 'num', n: toNumeric(v, mod) }));
         break;
       case 'expand':
-        spec.values = spec.values.flatMap((v) => expand(asText(v, mod), options.placeholders).map((pat) => ({ k: 'str' as const, pat })));
         break;
       default:
         fail(`unknown modifier '${mod}'`);

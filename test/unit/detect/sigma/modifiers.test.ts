@@ -129,6 +129,17 @@ condition: s`, opts);
     expect(m({ v: '%xroot' })).toBe(true);
     expect(matcher("s:\n  user: '%Admins%'\ncondition: s", opts)({ user: '%admins%' })).toBe(true);
   });
+  test('expand after contains/startswith/endswith substitutes the same way (placeholders are marked on the rule text)', () => {
+    const c = matcher("s:\n  CommandLine|contains|expand: '%Admins%'\ncondition: s", opts);
+    expect(c({ CommandLine: 'whoami /user root x' })).toBe(true);
+    expect(c({ CommandLine: 'net user ADM_eve' })).toBe(true);
+    expect(c({ CommandLine: 'net user eve' })).toBe(false);
+    const e = matcher("s:\n  user|endswith|expand: '@%Admins%'\ncondition: s", opts);
+    expect(e({ user: 'x@root' })).toBe(true);
+    expect(e({ user: 'x@root.example' })).toBe(false);
+    const set = compileRules([{ path: 'e.yml', text: "title: t\nid: e\nlogsource: {product: x}\ndetection:\n  s:\n    u|contains|expand: '%Nope%'\n  condition: s\n" }]);
+    expect(set.unsupported[0].reason).toMatch(/%Nope% has no configured values/);
+  });
   test('an unconfigured placeholder makes the rule unsupported', () => {
     const set = compileRules([{ path: 'e.yml', text: "title: t\nid: e\nlogsource: {product: x}\ndetection:\n  s:\n    u|expand: '%Nope%'\n  condition: s\n" }]);
     expect(set.rules).toHaveLength(0);
