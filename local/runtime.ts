@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { caseViewUrl, DEFAULT_VIEW_LINK_TTL_MS, issueViewToken } from '../shared/ack/view-token';
 import { Env, STAGE_IDS, STAGES, type StageId } from '../shared/catalogue';
 import type { TelemetryBatch } from '../shared/contracts/telemetry-batch';
-import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rules-artifact';
+import { buildRulesArtifact, readRuleFiles } from '../shared/detect/rule-files';
 import { DEFAULT_ESCALATION, type EscalationConfig } from '../shared/escalation/policy';
 import type { ChannelsConfig } from '../shared/notify/channels';
 import { LocalAckApi } from './ack-server';

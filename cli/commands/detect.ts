@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildCorrelationFinding, findingIdOf } from '../../shared/detect/detector';
 import { entitiesOf } from '../../shared/detect/entities';
-import { readRuleFiles } from '../../shared/detect/rules-artifact';
+import { readRuleFiles } from '../../shared/detect/rule-files';
 import { compileRules, CorrelationEngine, EventContext, type CompiledRule, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
 import { SuppressionSet, parseSuppressions } from '../../shared/detect/suppressions';
 import { parse as parseYaml } from 'yaml';

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { attackCoverage, isFailure, runRuleTests, testFileFor, type RuleTestResult } from '../../shared/detect/rule-tests';
-import { readRuleFiles } from '../../shared/detect/rules-artifact';
+import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rule-files';
+import { parseSuppressions } from '../../shared/detect/suppressions';
 import { compileRules, lintRules, type RuleSourceFile } from '../../shared/detect/sigma';
 
 const TEST_FILE = /\.tests\.json$/i;
@@ -72,6 +73,19 @@ export function registerRules(program: Command): void {
         process.stdout.write(`\n${passed} passed, ${results.filter(isFailure).length} failed, ${untested} rule(s) untested\n`);
       }
       if (failed.length > 0) process.exitCode = 1;
+    });
+
+  rules
+    .command('build')
+    .description('check rules (and suppressions) and write the rules artifact detect loads: put it at the rules bucket key to change rules without a deploy')
+    .argument('<paths...>', 'rule files or folders')
+    .requiredOption('--out <file>', 'where to write the artifact (JSON)')
+    .option('--suppressions <file>', 'JSON list of suppressions, as in the stack configuration')
+    .action((paths: string[], opts: { out: string; suppressions?: string }) => {
+      const suppressions = opts.suppressions ? parseSuppressions(JSON.parse(readFileSync(opts.suppressions, 'utf8'))) : [];
+      const artifact = buildRulesArtifact(readRuleFiles(paths), { suppressions });
+      writeFileSync(opts.out, JSON.stringify(artifact));
+      process.stdout.write(`${opts.out}: ${artifact.files.length} rule files, digest ${artifact.digest}\n`);
     });
 
   rules

@@ -9,7 +9,7 @@ import { DEFAULT_REFRESH_SECONDS, RulesSourceEnv, S3RulesSource } from '../../sh
 import { Env } from '../../shared/catalogue';
 import { requireEnv } from '../../shared/config/env';
 import { loadArtifact, parseRulesArtifact, staticRules, type RulesProvider } from '../../shared/detect/rules-artifact';
-import { CorrelationEngine } from '../../shared/detect/sigma';
+import { CorrelationEngine } from '../../shared/detect/sigma/correlation';
 import { sqsStage } from '../sqs-stage';
 import { createDetectHandler } from './handler';
 

@@ -51,7 +51,7 @@ export function createMdrFunction(scope: Construct, props: MdrFunctionProps): Md
     logGroup,
     // Powertools logger: the service is the construct (Detect, CaseApi, …); INFO and up.
     environment: { ...base.environment, POWERTOOLS_SERVICE_NAME: scope.node.id, POWERTOOLS_LOG_LEVEL: 'INFO', ...props.environment },
-    bundling: bundlingOptions(props.commandHooks),
+    bundling: bundlingOptions(props.commandHooks, props.spec.runtimeModules),
   });
   acknowledge(
     fn,

@@ -34,8 +34,8 @@ export function bundleAliases(root: string = REPO_ROOT): Record<string, string> 
   return Object.fromEntries(Object.entries(BUNDLE_SETTINGS.alias).map(([pkg, path]) => [pkg, resolve(root, path)]));
 }
 
-/** esbuild runs on the synth machine (no Docker): minified CommonJS with source maps. */
-export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.BundlingOptions {
+/** esbuild runs on the synth machine (no Docker): minified CommonJS with source maps; `runtimeModules` stay external. */
+export function bundlingOptions(commandHooks?: nodejs.ICommandHooks, runtimeModules: readonly string[] = []): nodejs.BundlingOptions {
   return {
     forceDockerBundling: false,
     minify: true,
@@ -44,7 +44,7 @@ export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.Bun
     mainFields: [...BUNDLE_SETTINGS.mainFields],
     target: ESBUILD_TARGET,
     format: nodejs.OutputFormat.CJS,
-    externalModules: [],
+    externalModules: [...runtimeModules],
     esbuildArgs: Object.fromEntries(Object.entries(bundleAliases()).map(([pkg, path]) => [`--alias:${pkg}`, path])),
     ...(commandHooks ? { commandHooks } : {}),
   };
@@ -59,7 +59,7 @@ export function bundlingOptions(commandHooks?: nodejs.ICommandHooks): nodejs.Bun
 export const TELEMETRY_NODE_OPTIONS = '--enable-source-maps --max-semi-space-size=32';
 
 /** What sizes a function: a stage (`StageSpec`) or another catalogue function (`FunctionSpec`). */
-export type SizedFunction = Pick<FunctionSpec, 'entry' | 'description' | 'timeoutSeconds' | 'memoryMb'>;
+export type SizedFunction = Pick<FunctionSpec, 'entry' | 'description' | 'timeoutSeconds' | 'memoryMb' | 'runtimeModules'>;
 
 /** NodejsFunction properties of a stage or function, sized from the catalogue. */
 export function stageFunctionProps(stage: SizedFunction): nodejs.NodejsFunctionProps {

@@ -1,16 +1,4 @@
 import {
-  CreateSecurityGroupCommand,
-  CreateSnapshotCommand,
-  DescribeInstancesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSnapshotsCommand,
-  ModifyInstanceAttributeCommand,
-  ModifyNetworkInterfaceAttributeCommand,
-  RevokeSecurityGroupEgressCommand,
-  RevokeSecurityGroupIngressCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
-import {
   AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreatePolicyCommand,
@@ -26,7 +14,9 @@ import { GetIPSetCommand, UpdateIPSetCommand, type WAFV2Client } from '@aws-sdk/
 import type { ResponseConfig } from '../config/response-config';
 import type { ResponseRequest } from '../contracts/investigation';
 import { ExecutionError, type ExecutionContext, type ExecutionOutcome, type PlannedCall, type ResponseExecutor } from '../response/executor';
-import { DENY_ALL_DOCUMENT, ipSetOf, planRequest, ResponseTags, responseNames, revokeSessionsDocument } from '../response/plan';
+import { DENY_ALL_DOCUMENT, ipSetOf, planRequest, responseNames, revokeSessionsDocument } from '../response/plan';
+import type { Ec2Quarantine } from './ec2-quarantine';
+import { nameOf, PERMANENT, settled, step } from './response-steps';
 import { hostCidr } from '../response/targets';
 
 export interface AwsResponseExecutorOptions {
@@ -34,55 +24,16 @@ export interface AwsResponseExecutorOptions {
   prefix: string;
   config: ResponseConfig;
   iam: IAMClient;
-  ec2: EC2Client;
   wafv2: WAFV2Client;
-}
-
-/** Errors that say the request itself cannot succeed: retrying will not help. */
-const PERMANENT = new Set([
-  'NoSuchEntity',
-  'NoSuchEntityException',
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'ValidationError',
-  'InvalidInput',
-  'InvalidInputException',
-  'MalformedPolicyDocument',
-  'LimitExceeded',
-  'LimitExceededException',
-  'InvalidInstanceID.NotFound',
-  'InvalidInstanceID.Malformed',
-  'InvalidParameterValue',
-  'WAFNonexistentItemException',
-  'WAFInvalidParameterException',
-  'WAFLimitsExceededException',
-]);
-
-const nameOf = (e: unknown) => (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? '';
-
-/** Runs one AWS call; an error becomes an ExecutionError saying whether a retry can help. */
-async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw new ExecutionError(`${what}: ${nameOf(e)} ${(e as Error).message}`.trim(), PERMANENT.has(nameOf(e)));
-  }
-}
-
-/** Runs a call whose "already done" error means success (detach what is detached, delete what is gone). */
-async function settled(what: string, fn: () => Promise<unknown>, doneWhen: readonly string[]): Promise<boolean> {
-  try {
-    await fn();
-    return true;
-  } catch (e) {
-    if (doneWhen.includes(nameOf(e))) return false;
-    throw new ExecutionError(`${what}: ${nameOf(e)} ${(e as Error).message}`.trim(), PERMANENT.has(nameOf(e)));
-  }
+  /**
+   * Instance quarantine, asked for on the first quarantine_instance: the
+   * respond function loads the EC2 client only then (decision 0009).
+   */
+  hosts: () => Ec2Quarantine;
 }
 
 /**
- * Response actions through IAM, EC2 and WAFv2. Each step is safe to repeat:
+ * Response actions through IAM, WAFv2 and (ec2-quarantine.ts) EC2. Each step is safe to repeat:
  * look up (by tag or name) before creating, set states rather than toggle
  * them, and checkpoint what would otherwise be lost (an instance's groups).
  */
@@ -121,7 +72,7 @@ export class AwsResponseExecutor implements ResponseExecutor {
         };
       }
       case 'quarantine_instance':
-        return this.quarantine(r, ctx);
+        return this.o.hosts().quarantine(r, ctx);
       case 'block_ip':
         return this.blockIp(r, ctx);
     }
@@ -154,7 +105,7 @@ export class AwsResponseExecutor implements ResponseExecutor {
       case 'quarantine_instance': {
         const previous = res.previousGroups as Record<string, string[]> | undefined;
         if (!previous || !Object.keys(previous).length) throw new ExecutionError(`request ${original.requestId} recorded no previous security groups`, true);
-        await this.setGroups(t.instanceId, previous);
+        await this.o.hosts().setGroups(t.instanceId, previous);
         // Snapshots are evidence: kept.
         return { result: { undid: original.requestId, instanceId: t.instanceId, restoredGroups: previous, snapshotsKept: res.snapshots ?? [] } };
       }
@@ -189,117 +140,6 @@ export class AwsResponseExecutor implements ResponseExecutor {
     if (!arn) throw new ExecutionError(`policy ${n.denyAllPolicy} exists but was not found under ${n.policyPath}`, false);
     await ctx.checkpoint({ ...ctx.progress, policyArn: arn });
     return arn;
-  }
-
-  private async quarantine(r: ResponseRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {
-    const instanceId = r.target.instanceId;
-    const described = await step('DescribeInstances', () => this.o.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
-    const instance = described.Reservations?.flatMap((x) => x.Instances ?? [])[0];
-    if (!instance?.VpcId) throw new ExecutionError(`instance ${instanceId} not found or not in a VPC`, true);
-    const vpcId = instance.VpcId;
-    const enis = (instance.NetworkInterfaces ?? []).filter((n) => n.NetworkInterfaceId);
-    if (!enis.length) throw new ExecutionError(`instance ${instanceId} has no network interface`, true);
-
-    const isolationGroupId = (ctx.progress.isolationGroupId as string | undefined) ?? (await this.isolationGroup(vpcId));
-    let previousGroups = ctx.progress.previousGroups as Record<string, string[]> | undefined;
-    if (!previousGroups) {
-      // Recorded before anything is replaced: a resumed run must restore these, not the isolation group.
-      previousGroups =
-        enis.length === 1
-          ? { [enis[0].NetworkInterfaceId as string]: (instance.SecurityGroups ?? []).map((g) => g.GroupId as string) }
-          : Object.fromEntries(enis.map((n) => [n.NetworkInterfaceId as string, (n.Groups ?? []).map((g) => g.GroupId as string)]));
-      await ctx.checkpoint({ ...ctx.progress, isolationGroupId, previousGroups });
-    }
-    await this.closeGroup(isolationGroupId);
-    await this.setGroups(instanceId, Object.fromEntries(enis.map((n) => [n.NetworkInterfaceId as string, [isolationGroupId]])));
-
-    const volumes = (instance.BlockDeviceMappings ?? []).map((b) => b.Ebs?.VolumeId).filter((v): v is string => !!v);
-    const existing = await step('DescribeSnapshots', () =>
-      this.o.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${ResponseTags.requestId}`, Values: [r.requestId] }] })),
-    );
-    const snapshots: { volumeId: string; snapshotId: string }[] = [];
-    for (const volumeId of volumes) {
-      const found = existing.Snapshots?.find((s) => s.VolumeId === volumeId)?.SnapshotId;
-      const snapshotId =
-        found ??
-        (
-          await step('CreateSnapshot', () =>
-            this.o.ec2.send(
-              new CreateSnapshotCommand({
-                VolumeId: volumeId,
-                Description: `MDR quarantine of ${instanceId}, case ${r.caseId}, request ${r.requestId}`,
-                TagSpecifications: [
-                  {
-                    ResourceType: 'snapshot',
-                    Tags: [
-                      { Key: ResponseTags.caseId, Value: r.caseId },
-                      { Key: ResponseTags.requestId, Value: r.requestId },
-                      { Key: 'Name', Value: `${this.o.prefix}-${instanceId}-${volumeId}` },
-                    ],
-                  },
-                ],
-              }),
-            ),
-          )
-        ).SnapshotId;
-      if (snapshotId) snapshots.push({ volumeId, snapshotId });
-    }
-    return {
-      result: { instanceId, vpcId, isolationGroupId, previousGroups, snapshots },
-      undo: `restore the previous security groups of ${instanceId} (snapshots are kept)`,
-    };
-  }
-
-  /**
-   * Sets the security groups of an instance: through the instance when it
-   * has one network interface (EC2 refuses that call for several), else
-   * interface by interface.
-   */
-  private async setGroups(instanceId: string, groupsByEni: Record<string, string[]>): Promise<void> {
-    const enis = Object.entries(groupsByEni);
-    if (enis.length === 1) {
-      await step('ModifyInstanceAttribute', () => this.o.ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instanceId, Groups: enis[0][1] })));
-      return;
-    }
-    for (const [eni, groups] of enis) {
-      await step('ModifyNetworkInterfaceAttribute', () => this.o.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eni, Groups: groups })));
-    }
-  }
-
-  /** The VPC's isolation group: found by tag, else created (a lost race on the name finds the winner's). */
-  private async isolationGroup(vpcId: string): Promise<string> {
-    const find = async (filters: { Name: string; Values: string[] }[]) =>
-      (await step('DescribeSecurityGroups', () => this.o.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...filters] })))).SecurityGroups?.[0]?.GroupId;
-    const tagged = await find([{ Name: `tag:${ResponseTags.isolation}`, Values: [this.o.prefix] }]);
-    if (tagged) return tagged;
-    try {
-      const created = await this.o.ec2.send(
-        new CreateSecurityGroupCommand({
-          GroupName: this.names.isolationGroup,
-          Description: 'MDR quarantine: no inbound, no outbound',
-          VpcId: vpcId,
-          TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: ResponseTags.isolation, Value: this.o.prefix }, { Key: 'Name', Value: this.names.isolationGroup }] }],
-        }),
-      );
-      if (created.GroupId) return created.GroupId;
-    } catch (e) {
-      if (nameOf(e) !== 'InvalidGroup.Duplicate') throw new ExecutionError(`CreateSecurityGroup: ${nameOf(e)} ${(e as Error).message}`, PERMANENT.has(nameOf(e)));
-    }
-    const byName = await find([{ Name: 'group-name', Values: [this.names.isolationGroup] }]);
-    if (!byName) throw new ExecutionError(`isolation group ${this.names.isolationGroup} could not be created or found in ${vpcId}`, false);
-    return byName;
-  }
-
-  /** Removes every rule of the isolation group (a new group allows all egress). */
-  private async closeGroup(groupId: string): Promise<void> {
-    const res = await step('DescribeSecurityGroups', () => this.o.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })));
-    const g = res.SecurityGroups?.[0];
-    if (g?.IpPermissionsEgress?.length) {
-      await step('RevokeSecurityGroupEgress', () => this.o.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, IpPermissions: g.IpPermissionsEgress })));
-    }
-    if (g?.IpPermissions?.length) {
-      await step('RevokeSecurityGroupIngress', () => this.o.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: g.IpPermissions })));
-    }
   }
 
   private async blockIp(r: ResponseRequest, ctx: ExecutionContext): Promise<ExecutionOutcome> {

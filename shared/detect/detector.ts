@@ -7,7 +7,10 @@ import { entitiesOf, mergeEntities } from './entities';
 import { evidenceOf } from './evidence';
 import type { Observable } from '../contracts/investigation';
 import { mergeObservables, observablesOf } from '../investigation/observables';
-import { EventContext, type CorrelationEngine, type CorrelationMatch, type RuleSet } from './sigma';
+// Modules, not the sigma index: the index reaches the YAML reader, which detect must not bundle.
+import type { CorrelationEngine, CorrelationMatch } from './sigma/correlation';
+import { EventContext } from './sigma/fields';
+import type { RuleSet } from './sigma/ruleset';
 import type { SuppressionSet } from './suppressions';
 import type { SigmaRuleMeta } from './sigma/types';
 

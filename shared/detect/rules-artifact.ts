@@ -1,23 +1,29 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { compileRules, type RuleSet } from './sigma';
-import type { RuleSourceFile } from './sigma/types';
+import { compileDocuments, type RuleSet } from './sigma/ruleset';
+import type { ParsedRuleFile } from './sigma/types';
 import { SuppressionSet, type SuppressionSpec } from './suppressions';
 
 /**
  * The rules artifact: every rule file of a deployment, checked at synth and
- * loaded by the detect function at cold start. It carries rule sources (not
- * compiled matchers) so one engine version compiles them the same way
- * everywhere, the customer's suppressions (checked against those rules),
- * and a digest that names this rule set.
+ * loaded by the detect function at cold start. It carries each file's rule
+ * documents as data (the YAML read once, at build; not compiled matchers, so
+ * one engine version compiles them the same way everywhere), the customer's
+ * suppressions (checked against those rules), and a digest that names this
+ * rule set. Reading YAML was most of detect's cold start (decision 0006).
  */
 export interface RulesArtifact {
-  readonly format: 'mdr-rules/1';
+  readonly format: typeof ARTIFACT_FORMAT;
   readonly digest: string;
-  readonly files: readonly RuleSourceFile[];
+  readonly files: readonly ArtifactFile[];
   /** Per-customer suppressions (absent when there are none). */
   readonly suppressions?: readonly SuppressionSpec[];
+}
+
+export const ARTIFACT_FORMAT = 'mdr-rules/2';
+
+/** One rule file in the artifact: its path and its YAML documents as data, in order (null for an empty document). */
+export interface ArtifactFile {
+  readonly path: string;
+  readonly documents: readonly unknown[];
 }
 
 /** An artifact compiled and ready for detect. */
@@ -28,8 +34,22 @@ export interface LoadedRules {
   readonly digest: string;
 }
 
+export const parsedFile = (f: ArtifactFile): ParsedRuleFile => ({ path: f.path, documents: f.documents.map((data) => ({ data })) });
+
+export function parseRulesArtifact(json: string): RulesArtifact {
+  const a = JSON.parse(json) as RulesArtifact;
+  if ((a?.format as string) === 'mdr-rules/1') throw new Error('rules artifact format mdr-rules/1 (YAML sources) is no longer read: rebuild it with this version (cdk synth, or mdr rules build)');
+  if (a?.format !== ARTIFACT_FORMAT || !Array.isArray(a.files)) throw new Error(`not an ${ARTIFACT_FORMAT} artifact`);
+  if (typeof a.digest !== 'string') throw new Error('rules artifact has no digest');
+  a.files.forEach((f, i) => {
+    if (typeof f?.path !== 'string' || !Array.isArray(f.documents)) throw new Error(`rules artifact: file ${i} needs 'path' and a 'documents' list`);
+  });
+  if (a.suppressions !== undefined && !Array.isArray(a.suppressions)) throw new Error(`rules artifact: 'suppressions' must be a list`);
+  return a;
+}
+
 /** Ids and names a suppression may refer to (unsupported rules included: skipping them is not the customer's error). */
-function ruleRefs(set: RuleSet): Set<string> {
+export function ruleRefs(set: RuleSet): Set<string> {
   const out = new Set<string>();
   for (const r of set.rules) {
     out.add(r.id);
@@ -39,51 +59,13 @@ function ruleRefs(set: RuleSet): Set<string> {
   return out;
 }
 
-const RULE_FILE = /\.ya?ml$/i;
-
-/** Reads every `.yml`/`.yaml` file under the given files or folders, recursively, in a stable order. */
-export function readRuleFiles(paths: readonly string[], root = process.cwd()): RuleSourceFile[] {
-  const out: RuleSourceFile[] = [];
-  const visit = (p: string): void => {
-    if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) visit(join(p, name));
-    } else if (RULE_FILE.test(p)) {
-      out.push({ path: relative(root, p) || p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  for (const p of paths) visit(p);
-  return out;
-}
-
-/**
- * Checks every rule (throws RuleLoadError naming file, rule and reason) and
- * every suppression (throws ConfigError naming it), and packs the artifact.
- */
-export function buildRulesArtifact(files: readonly RuleSourceFile[], options: { suppressions?: readonly SuppressionSpec[] } = {}): RulesArtifact {
-  const set = compileRules([...files]);
-  const suppressions = options.suppressions ?? [];
-  SuppressionSet.compile(suppressions, ruleRefs(set));
-  const digest = createHash('sha256');
-  for (const f of files) digest.update(f.path).update('\0').update(f.text).update('\0');
-  if (suppressions.length) digest.update(JSON.stringify(suppressions));
-  return { format: 'mdr-rules/1', digest: digest.digest('hex').slice(0, 16), files, ...(suppressions.length ? { suppressions } : {}) };
-}
-
-export function parseRulesArtifact(json: string): RulesArtifact {
-  const a = JSON.parse(json) as RulesArtifact;
-  if (a?.format !== 'mdr-rules/1' || !Array.isArray(a.files)) throw new Error('not an mdr-rules/1 artifact');
-  if (typeof a.digest !== 'string') throw new Error('rules artifact has no digest');
-  if (a.suppressions !== undefined && !Array.isArray(a.suppressions)) throw new Error(`rules artifact: 'suppressions' must be a list`);
-  return a;
-}
-
 export function loadRuleSet(artifact: RulesArtifact): RuleSet {
-  return compileRules([...artifact.files]);
+  return compileDocuments(artifact.files.map(parsedFile));
 }
 
 /** Compiles an artifact's rules and suppressions; throws on any invalid content. */
 export function loadArtifact(artifact: RulesArtifact): LoadedRules {
-  const rules = compileRules([...artifact.files]);
+  const rules = loadRuleSet(artifact);
   const suppressions = artifact.suppressions?.length ? SuppressionSet.compile(artifact.suppressions, ruleRefs(rules)) : SuppressionSet.empty;
   return { rules, suppressions, digest: artifact.digest };
 }

@@ -1,7 +1,7 @@
 /**
  * Cold start: each Lambda entry bundled as infra bundles it (esbuild, node22,
  * CommonJS, minified, source maps, BUNDLE_SETTINGS: the AWS SDK bundled from
- * its ESM builds, as deployed) and, for comparison, with the SDK external (the
+ * its ESM builds, a stage's runtimeModules left out, as deployed) and, for comparison, with the SDK external (the
  * runtime's copy, resolved from node_modules); its size, and the time to load the module
  * (its initialisation, env read, clients constructed, rules compiled) in a
  * fresh node process. No AWS call is made: AWS_ENDPOINT_URL points at a port
@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLE_SETTINGS, bundleAliases } from '../../infra/defaults/lambda';
-import { Env } from '../../shared/catalogue';
-import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rules-artifact';
+import { Env, STAGES } from '../../shared/catalogue';
+import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rule-files';
 import { DEFAULT_ESCALATION } from '../../shared/escalation/policy';
 import { cloudTrailRuleFiles } from './generators';
 import { fmt, median, table } from './measure';
@@ -116,7 +116,8 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
         format: 'cjs',
         minify: true,
         sourcemap: true,
-        external: variant === 'sdk external' ? ['@aws-sdk/*'] : [],
+        // As deployed, a stage's runtimeModules stay external in the bundled variant too (respond's EC2 client).
+        external: variant === 'sdk external' ? ['@aws-sdk/*'] : [...(STAGES[fn as keyof typeof STAGES]?.runtimeModules ?? [])],
         // As deployed (infra/defaults/lambda.ts); the external variant keeps the SDK's own resolution.
         ...(variant === 'sdk bundled' ? { mainFields: [...BUNDLE_SETTINGS.mainFields], alias: bundleAliases(root) } : {}),
         sourcesContent: BUNDLE_SETTINGS.sourcesContent,

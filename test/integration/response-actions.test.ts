@@ -30,6 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { createRespondHandler } from '../../functions/respond/handler';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
 import { DynamoResponseStore } from '../../shared/aws/dynamo-response-store';
+import { Ec2Quarantine } from '../../shared/aws/ec2-quarantine';
 import { AwsResponseExecutor } from '../../shared/aws/response-executor';
 import { correlationKey, openCase, SYSTEM_ACTOR } from '../../shared/cases/model';
 import { CaseTableKeys } from '../../shared/catalogue';
@@ -68,7 +69,7 @@ describe('response actions on moto', () => {
   let webGroup: string;
   let n = 0;
 
-  const serviceWith = (cfg: ResponseConfig) => new ResponseService({ store, config: cfg, executor: new AwsResponseExecutor({ prefix, config: cfg, iam, ec2, wafv2 }) });
+  const serviceWith = (cfg: ResponseConfig) => new ResponseService({ store, config: cfg, executor: new AwsResponseExecutor({ prefix, config: cfg, iam, wafv2, hosts: () => new Ec2Quarantine(ec2, prefix) }) });
 
   const request = (action: ResponseActionType, target: Record<string, string>, opts: { role?: RequesterRole; dryRun?: boolean; svc?: ResponseService } = {}) =>
     (opts.svc ?? service).requestAction({

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RULES_LOAD_ERROR_METRIC, S3RulesSource } from '../../shared/aws/rules-source';
-import { buildRulesArtifact, loadArtifact, type RulesArtifact } from '../../shared/detect/rules-artifact';
+import { loadArtifact, type RulesArtifact } from '../../shared/detect/rules-artifact';
+import { buildRulesArtifact } from '../../shared/detect/rule-files';
 
 const rule = (id: string, eventName: string) => ({
   path: `${id}.yml`,
@@ -63,7 +64,7 @@ describe('S3 rules source', () => {
     const src = source(k);
     expect(await ids(src)).toEqual(['good']);
 
-    const broken = { ...good, files: [{ path: 'broken.yml', text: 'title: broken\nid: broken\nlogsource: { product: aws }\ndetection:\n  sel: { eventName|nosuchmodifier: x }\n  condition: sel\n' }] };
+    const broken = { ...good, files: [{ path: 'broken.yml', documents: [{ title: 'broken', id: 'broken', logsource: { product: 'aws' }, detection: { sel: { 'eventName|nosuchmodifier': 'x' }, condition: 'sel' } }] }] };
     await put(JSON.stringify(broken), k);
     clock += 60_000;
     expect(await ids(src)).toEqual(['good']);

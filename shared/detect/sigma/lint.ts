@@ -6,11 +6,12 @@
 import { compileRule, compileDetection, wrapError } from './compile';
 import { parseCorrelation } from './correlation';
 import { SigmaError } from './errors';
-import { parseFile, type SigmaDoc } from './parse';
+import { parseDocuments, type SigmaDoc } from './parse';
 import type { CompileOptions } from './ruleset';
 import { unresolvedFields } from '../field-mappings';
 import { logsourceApplies } from './logsource';
 import { RuleUnsupportedError, type RuleLoadError, type RuleSourceFile } from './types';
+import { readRuleFile } from './rule-text';
 
 export interface LintResult {
   file: string;
@@ -71,7 +72,7 @@ export function lintRules(files: RuleSourceFile[], options: CompileOptions = {})
   const refs = new Set<string>();
   const correlations: Array<{ result: LintResult; rules: string[] }> = [];
   for (const file of files) {
-    for (const res of parseFile(file)) {
+    for (const res of parseDocuments(readRuleFile(file))) {
       if ('error' in res) {
         out.push(fromError(res.error));
         continue;

@@ -5,9 +5,8 @@
  * Unknown top-level keys are kept in `document`, never fatal.
  */
 import { createHash } from 'node:crypto';
-import { parseAllDocuments, visit, Scalar } from 'yaml';
 import type { LogSource } from '../../telemetry';
-import { RuleLoadError, RuleUnsupportedError, type RuleSourceFile, type SigmaLevel, type SigmaRuleMeta } from './types';
+import { RuleLoadError, RuleUnsupportedError, type ParsedRuleFile, type SigmaLevel, type SigmaRuleMeta } from './types';
 
 const LEVELS: SigmaLevel[] = ['informational', 'low', 'medium', 'high', 'critical'];
 
@@ -60,9 +59,6 @@ export function contentVersion(doc: unknown): string {
   return createHash('sha256').update(canonical(doc)).digest('hex').slice(0, 16);
 }
 
-/** Canonical decimal: anything else the YAML schema reads as a number (hex, octal, exponent, `.inf`, leading zeros) stays text. */
-const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-
 function stringList(v: unknown, key: string, fail: (r: string) => never): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [v];
@@ -82,41 +78,17 @@ function parseLogsource(v: unknown, fail: (r: string) => never): LogSource {
   return ls;
 }
 
-/** Parses every document of a file; one result per non-empty document. */
-export function parseFile(file: RuleSourceFile): ParseResult[] {
+/** Interprets every document of a file; one result per non-empty document. */
+export function parseDocuments(file: ParsedRuleFile): ParseResult[] {
   const out: ParseResult[] = [];
-  let docs;
-  try {
-    docs = parseAllDocuments(file.text, { prettyErrors: false });
-  } catch (e) {
-    return [{ error: new RuleLoadError(file.path, undefined, `bad YAML: ${(e as Error).message}`) }];
-  }
-  if (!Array.isArray(docs)) docs = [docs];
-  docs.forEach((yamlDoc, index) => {
-    if (yamlDoc.errors.length > 0) {
-      out.push({ error: new RuleLoadError(file.path, undefined, `bad YAML (document ${index + 1}): ${yamlDoc.errors[0].message}`) });
+  file.documents.forEach((d, index) => {
+    if ('error' in d) {
+      out.push({ error: d.error });
       return;
     }
-    // Keep the written text of numbers that are not plain decimals: `0x17` must not become 23.
-    visit(yamlDoc, {
-      Scalar(_k, node: Scalar) {
-        if (typeof node.value === 'number' && node.type === Scalar.PLAIN && node.range) {
-          const src = file.text.slice(node.range[0], node.range[1]).trim();
-          if (!DECIMAL.test(src)) node.value = src;
-        }
-      },
-    });
-    let data: unknown;
+    if (d.data === null || d.data === undefined) return;
     try {
-      // An alias with no anchor, or an alias bomb, fails here: a load error naming the file, not a crash.
-      data = yamlDoc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      out.push({ error: new RuleLoadError(file.path, undefined, `bad YAML (document ${index + 1}): ${(e as Error).message}`) });
-      return;
-    }
-    if (data === null || data === undefined) return;
-    try {
-      out.push({ doc: toSigmaDoc(file.path, data, index) });
+      out.push({ doc: toSigmaDoc(file.path, d.data, index) });
     } catch (e) {
       if (e instanceof RuleLoadError) out.push({ error: e });
       else throw e;

@@ -12,8 +12,8 @@ import { FIELD_MAPPINGS, fieldMapFor, type FieldMapping } from '../field-mapping
 import { logsourceApplies } from './logsource';
 import { LiteralIndex } from './literal-index';
 import { compileCorrelations, type CompiledCorrelation } from './correlation';
-import { parseFile, type CorrelationDoc, type FilterDoc } from './parse';
-import { RuleLoadError, RuleUnsupportedError, type CompiledRule, type RuleSourceFile } from './types';
+import { parseDocuments, type CorrelationDoc, type FilterDoc } from './parse';
+import { RuleLoadError, RuleUnsupportedError, type CompiledRule, type ParsedRuleFile } from './types';
 
 export interface CompileOptions {
   /** Values for `|expand` placeholders, e.g. `{ Admins: ['root', 'admin*'] }`. */
@@ -148,11 +148,12 @@ class SigmaRuleSet implements RuleSet {
 }
 
 /**
- * Parses and compiles rule files. Throws RuleLoadError on the first invalid
- * rule; valid rules this engine does not support are skipped and listed in
- * `unsupported` (or thrown too with `strict`).
+ * Compiles rule files whose YAML is already read (rule-text.ts reads it;
+ * the rules artifact carries it read). Throws RuleLoadError on the first
+ * invalid rule; valid rules this engine does not support are skipped and
+ * listed in `unsupported` (or thrown too with `strict`).
  */
-export function compileRules(files: RuleSourceFile[], options: CompileOptions = {}): RuleSet {
+export function compileDocuments(files: readonly ParsedRuleFile[], options: CompileOptions = {}): RuleSet {
   const rules: InternalRule[] = [];
   const unsupported: UnsupportedRule[] = [];
   const filters: FilterDoc[] = [];
@@ -167,7 +168,7 @@ export function compileRules(files: RuleSourceFile[], options: CompileOptions = 
     if (name) skipped.add(name);
   };
   for (const file of files) {
-    for (const res of parseFile(file)) {
+    for (const res of parseDocuments(file)) {
       if ('error' in res) {
         if (res.error instanceof RuleUnsupportedError) skip(res.error);
         else throw res.error;

@@ -1,10 +1,22 @@
 import type { LogSource } from '../../telemetry';
 
-/** A rule source file as read from disk (or from the rules artifact). */
+/** A rule source file as read from disk. */
 export interface RuleSourceFile {
   /** Path relative to the rule root, used in every error message. */
   path: string;
   text: string;
+}
+
+/** One YAML document of a rule file, read into plain data, or why it could not be. */
+export type RuleDocumentSource = { data: unknown } | { error: RuleLoadError };
+
+/**
+ * A rule file with its YAML already read (sigma/yaml.ts), in document order:
+ * what the rules artifact carries, so detect never parses YAML at cold start.
+ */
+export interface ParsedRuleFile {
+  path: string;
+  documents: readonly RuleDocumentSource[];
 }
 
 export type SigmaLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runDetect } from '../../../cli/commands/detect';
 import { buildFinding } from '../../../shared/detect/detector';
-import { readRuleFiles } from '../../../shared/detect/rules-artifact';
+import { readRuleFiles } from '../../../shared/detect/rule-files';
 import { compileRules } from '../../../shared/detect/sigma';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import { cloudTrailEnvelope } from '../../fixtures/cloudtrail';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectEvents } from '../../../shared/detect/detector';
-import { readRuleFiles } from '../../../shared/detect/rules-artifact';
+import { readRuleFiles } from '../../../shared/detect/rule-files';
 import { compileRules, CorrelationEngine, lintRules, type RoutedEvent } from '../../../shared/detect/sigma';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import type { TelemetryEvent } from '../../../shared/telemetry';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../../shared/config/customer-config';
 import { detectEvents } from '../../../shared/detect/detector';
-import { buildRulesArtifact, loadArtifact, parseRulesArtifact } from '../../../shared/detect/rules-artifact';
+import { loadArtifact, parseRulesArtifact } from '../../../shared/detect/rules-artifact';
+import { buildRulesArtifact } from '../../../shared/detect/rule-files';
 import { SuppressionSet, parseSuppressions, type SuppressionSpec } from '../../../shared/detect/suppressions';
 import { compileRules } from '../../../shared/detect/sigma';
 import { normalizeRecord } from '../../../shared/normalize/registry';

@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { readRuleTestFiles } from '../../../cli/commands/rules';
 import { attackCoverage, isFailure, runRuleTests, testFileFor } from '../../../shared/detect/rule-tests';
-import { readRuleFiles } from '../../../shared/detect/rules-artifact';
+import { readRuleFiles } from '../../../shared/detect/rule-files';
 import { compileRules, lintRules, type RuleSourceFile } from '../../../shared/detect/sigma';
 
 const root = join(__dirname, '..', '..', '..');
