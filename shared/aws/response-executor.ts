@@ -20,7 +20,7 @@ import { nameOf, PERMANENT, settled, step } from './response-steps';
 import { hostCidr } from '../response/targets';
 
 export interface AwsResponseExecutorOptions {
-  /** Deployment resource prefix: names the deny-all policy, the revoke policy and the isolation group. */
+  /** Deployment resource prefix: names the deny-all policy and the revoke policy (and, in Ec2Quarantine, the isolation group). */
   prefix: string;
   config: ResponseConfig;
   iam: IAMClient;
