@@ -81,6 +81,8 @@ export const FIELD_MAPPINGS: readonly FieldMapping[] = [
   },
   {
     logsource: { product: 'okta', service: 'okta' },
+    // SigmaHQ's Okta rules write the System Log's top-level names in lower case (eventtype: …).
+    fields: { eventtype: 'eventType', legacyeventtype: 'legacyEventType', displaymessage: 'displayMessage' },
     known: [
       'uuid', 'published', 'eventType', 'version', 'severity', 'legacyEventType', 'displayMessage', 'actor', 'client', 'device',
       'outcome', 'target', 'transaction', 'debugContext', 'authenticationContext', 'securityContext', 'request',

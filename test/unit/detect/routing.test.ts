@@ -145,6 +145,17 @@ describe('OCSF rules and field mappings', () => {
     expect(fieldMapFor(e4688.logsource).get('Image')).toBe('NewProcessName');
   });
 
+  it('reads the lower-case Okta names SigmaHQ rules use as the System Log fields they stand for', () => {
+    const s = compileRules([
+      { path: 'o.yml', text: rule('okta-lower', '{ product: okta, service: okta }', `sel: { eventtype: policy.lifecycle.delete, displaymessage: 'Delete policy' }\ncondition: sel`) },
+      { path: 'c.yml', text: rule('okta-camel', '{ product: okta, service: okta }', `sel: { eventType: policy.lifecycle.delete }\ncondition: sel`) },
+    ]);
+    const okta = { product: 'okta', service: 'okta' };
+    expect(s.evaluate(okta, { eventType: 'policy.lifecycle.delete', displayMessage: 'Delete policy' }).map((r) => r.id)).toEqual(['okta-lower', 'okta-camel']);
+    expect(s.evaluate(okta, { eventType: 'policy.lifecycle.update', displayMessage: 'Delete policy' }).map((r) => r.id)).toEqual([]);
+    expect(lintRules([{ path: 'o.yml', text: rule('okta-lower', '{ product: okta, service: okta }', `sel: { eventtype: x, legacyeventtype: y }\ncondition: sel`) }])[0].warnings).toBeUndefined();
+  });
+
   it('every declared mapping target is a known field of its logsource', () => {
     for (const m of FIELD_MAPPINGS) {
       for (const path of Object.values(m.fields ?? {})) expect(m.known).toContain(path.split('.')[0]);
