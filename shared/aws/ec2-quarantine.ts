@@ -13,7 +13,7 @@ import {
 import type { ResponseRequest } from '../contracts/investigation';
 import { ExecutionError, type ExecutionContext, type ExecutionOutcome } from '../response/executor';
 import { ResponseTags, responseNames } from '../response/plan';
-import { nameOf, PERMANENT, step } from './response-steps';
+import { callFailed, nameOf, step } from './response-steps';
 
 /**
  * quarantine_instance through EC2: the instance's interfaces moved to the
@@ -125,7 +125,7 @@ export class Ec2Quarantine {
       );
       if (created.GroupId) return created.GroupId;
     } catch (e) {
-      if (nameOf(e) !== 'InvalidGroup.Duplicate') throw new ExecutionError(`CreateSecurityGroup: ${nameOf(e)} ${(e as Error).message}`, PERMANENT.has(nameOf(e)));
+      if (nameOf(e) !== 'InvalidGroup.Duplicate') throw callFailed('CreateSecurityGroup', e);
     }
     const byName = await find([{ Name: 'group-name', Values: [this.names.isolationGroup] }]);
     if (!byName) throw new ExecutionError(`isolation group ${this.names.isolationGroup} could not be created or found in ${vpcId}`, false);

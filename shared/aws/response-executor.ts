@@ -16,7 +16,7 @@ import type { ResponseRequest } from '../contracts/investigation';
 import { ExecutionError, type ExecutionContext, type ExecutionOutcome, type PlannedCall, type ResponseExecutor } from '../response/executor';
 import { DENY_ALL_DOCUMENT, ipSetOf, planRequest, responseNames, revokeSessionsDocument } from '../response/plan';
 import type { Ec2Quarantine } from './ec2-quarantine';
-import { nameOf, PERMANENT, settled, step } from './response-steps';
+import { callFailed, nameOf, settled, step } from './response-steps';
 import { hostCidr } from '../response/targets';
 
 export interface AwsResponseExecutorOptions {
@@ -129,7 +129,7 @@ export class AwsResponseExecutor implements ResponseExecutor {
       );
       arn = res.Policy?.Arn;
     } catch (e) {
-      if (!['EntityAlreadyExists', 'EntityAlreadyExistsException'].includes(nameOf(e))) throw new ExecutionError(`CreatePolicy: ${nameOf(e)} ${(e as Error).message}`, PERMANENT.has(nameOf(e)));
+      if (!['EntityAlreadyExists', 'EntityAlreadyExistsException'].includes(nameOf(e))) throw callFailed('CreatePolicy', e);
       let marker: string | undefined;
       do {
         const page = await step('ListPolicies', () => this.o.iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: n.policyPath, Marker: marker })));
@@ -175,7 +175,7 @@ export class AwsResponseExecutor implements ResponseExecutor {
         await this.o.wafv2.send(new UpdateIPSetCommand({ ...ref, Addresses: next, LockToken: got.LockToken, ...(got.IPSet?.Description ? { Description: got.IPSet.Description } : {}) }));
         return true;
       } catch (e) {
-        if (nameOf(e) !== 'WAFOptimisticLockException') throw new ExecutionError(`UpdateIPSet: ${nameOf(e)} ${(e as Error).message}`, PERMANENT.has(nameOf(e)));
+        if (nameOf(e) !== 'WAFOptimisticLockException') throw callFailed('UpdateIPSet', e);
       }
     }
     throw new ExecutionError(`IP set ${set.Name} kept changing under its lock token`, false);

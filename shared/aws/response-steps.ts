@@ -6,7 +6,7 @@
 import { ExecutionError } from '../response/executor';
 
 /** Errors that say the request itself cannot succeed: retrying will not help. */
-export const PERMANENT = new Set([
+const PERMANENT = new Set([
   'NoSuchEntity',
   'NoSuchEntityException',
   'AccessDenied',
@@ -28,12 +28,17 @@ export const PERMANENT = new Set([
 
 export const nameOf = (e: unknown) => (e as { name?: string; Code?: string }).name ?? (e as { Code?: string }).Code ?? '';
 
+/** The ExecutionError for a failed AWS call: what was called, the error's name and message, and whether a retry can help. */
+export function callFailed(what: string, e: unknown): ExecutionError {
+  return new ExecutionError(`${what}: ${nameOf(e)} ${(e as Error).message}`.trim(), PERMANENT.has(nameOf(e)));
+}
+
 /** Runs one AWS call; an error becomes an ExecutionError saying whether a retry can help. */
 export async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw new ExecutionError(`${what}: ${nameOf(e)} ${(e as Error).message}`.trim(), PERMANENT.has(nameOf(e)));
+    throw callFailed(what, e);
   }
 }
 
@@ -44,6 +49,6 @@ export async function settled(what: string, fn: () => Promise<unknown>, doneWhen
     return true;
   } catch (e) {
     if (doneWhen.includes(nameOf(e))) return false;
-    throw new ExecutionError(`${what}: ${nameOf(e)} ${(e as Error).message}`.trim(), PERMANENT.has(nameOf(e)));
+    throw callFailed(what, e);
   }
 }

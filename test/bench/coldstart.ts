@@ -11,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { BUNDLE_SETTINGS, bundleAliases } from '../../infra/defaults/lambda';
+import { build, type BuildOptions } from 'esbuild';
+import { BUNDLE_SETTINGS, bundleAliases, ESBUILD_TARGET } from '../../infra/defaults/lambda';
 import { Env, STAGES } from '../../shared/catalogue';
 import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rule-files';
 import { DEFAULT_ESCALATION } from '../../shared/escalation/policy';
@@ -35,6 +35,23 @@ export interface ColdRow {
   initMs: number;
   processMs: number;
   rssMb: number;
+}
+
+/** esbuild options of a function entry as infra/defaults/lambda.ts bundles it (a stage's runtimeModules left out). */
+export function asDeployed(entry: string, runtimeModules: readonly string[] = [], root = repoRoot()): BuildOptions {
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    alias: bundleAliases(root),
+    external: [...runtimeModules],
+  };
 }
 
 const CHILD = `
@@ -108,19 +125,10 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
   for (const fn of fns) {
     for (const variant of ['sdk external', 'sdk bundled'] as const) {
       const outfile = join(out, variant === 'sdk external' ? 'external' : 'bundled', fn, 'index.js');
+      const entry = join(root, 'functions', fn, 'index.ts');
       await build({
-        entryPoints: [join(root, 'functions', fn, 'index.ts')],
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'cjs',
-        minify: true,
-        sourcemap: true,
-        // As deployed, a stage's runtimeModules stay external in the bundled variant too (respond's EC2 client).
-        external: variant === 'sdk external' ? ['@aws-sdk/*'] : [...(STAGES[fn as keyof typeof STAGES]?.runtimeModules ?? [])],
-        // As deployed (infra/defaults/lambda.ts); the external variant keeps the SDK's own resolution.
-        ...(variant === 'sdk bundled' ? { mainFields: [...BUNDLE_SETTINGS.mainFields], alias: bundleAliases(root) } : {}),
-        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+        // The external variant keeps the SDK's own resolution and leaves all of it out.
+        ...(variant === 'sdk bundled' ? asDeployed(entry, STAGES[fn as keyof typeof STAGES]?.runtimeModules, root) : { ...asDeployed(entry, [], root), mainFields: undefined, alias: undefined, external: ['@aws-sdk/*'] }),
         outfile,
         logLevel: 'silent',
         absWorkingDir: root,

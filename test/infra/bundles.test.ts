@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_SETTINGS, bundleAliases, ESBUILD_TARGET } from '../../infra/defaults/lambda';
 import { STAGES, type StageId } from '../../shared/catalogue';
-import { dummyEnv } from '../bench/coldstart';
+import { asDeployed, dummyEnv } from '../bench/coldstart';
 
 /**
  * What the functions' cold starts rely on, as infra bundles them: detect
@@ -22,19 +21,7 @@ describe('function bundles', () => {
 
   async function bundle(stage: StageId): Promise<{ file: string; inputs: Metafile['inputs'] }> {
     const file = join(dir, stage, 'index.js');
-    const result = await build({
-      entryPoints: [STAGES[stage].entry],
-      bundle: true,
-      platform: 'node',
-      target: ESBUILD_TARGET,
-      format: 'cjs',
-      mainFields: [...BUNDLE_SETTINGS.mainFields],
-      alias: bundleAliases(),
-      external: [...(STAGES[stage].runtimeModules ?? [])],
-      outfile: file,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...asDeployed(STAGES[stage].entry, STAGES[stage].runtimeModules), outfile: file, metafile: true, logLevel: 'silent' });
     return { file, inputs: result.metafile.inputs };
   }
 
