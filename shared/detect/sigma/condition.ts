@@ -4,6 +4,10 @@
  * `1 of`/`any of`/`all of` take `them` (every identifier not starting with
  * `_`) or a pattern with `*` wildcards matched against whole identifier
  * names; a pattern not starting with `_` leaves out `_`-identifiers.
+ * A pattern matching no identifier is left out of the condition together with
+ * a `not` applied to it, as pySigma does (the specification does not forbid
+ * it; SigmaHQ has rules whose filter identifier is misspelt); a condition left
+ * with nothing is a load error.
  */
 import { fail, unsupported } from './errors';
 
@@ -38,15 +42,17 @@ function patternRegex(p: string): RegExp {
 
 /**
  * Parses one condition string against the rule's search identifiers.
- * A missing identifier, or a pattern matching none, is a load error.
+ * A missing identifier is a load error. A pattern matching none is dropped
+ * (see the top of this file) and described in `notes` when given.
  */
-export function parseCondition(src: string, identifiers: string[]): CondNode {
+export function parseCondition(src: string, identifiers: string[], notes?: string[]): CondNode {
   if (src.includes('|')) unsupported('aggregation expressions in conditions (`| count() …`) are Sigma v1; use correlation rules');
   const toks = tokenize(src);
   let i = 0;
   const peek = () => toks[i];
   const word = (t: Token | undefined) => (t && t.kind === 'word' ? t.text.toLowerCase() : undefined);
   const known = new Set(identifiers);
+  const empty: string[] = [];
 
   const parseOr = (): CondNode => {
     const args = [parseAnd()];
@@ -93,7 +99,9 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
       const target = peek();
       if (!target || target.kind !== 'word') return fail(`condition '${src}': 'of' needs 'them' or an identifier pattern`);
       i++;
-      return { t: 'of', quant, names: resolvePattern(target.text, identifiers, src) };
+      const names = resolvePattern(target.text, identifiers);
+      if (names.length === 0) empty.push(target.text);
+      return { t: 'of', quant, names };
     }
     if (w === 'near') unsupported(`'near' conditions are Sigma v1 aggregations; use correlation rules`);
     if (KEYWORDS.has(w)) fail(`condition '${src}': unexpected '${t.text}' at ${t.pos}`);
@@ -105,10 +113,34 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
   if (toks.length === 0) fail('condition is empty');
   const node = parseOr();
   if (i < toks.length) fail(`condition '${src}': unexpected '${toks[i].text}' at ${toks[i].pos}`);
-  return node;
+  if (empty.length === 0) return node;
+  const list = empty.map((p) => `'${p}'`).join(', ');
+  const pruned = dropEmpty(node);
+  if (!pruned) fail(`condition '${src}': ${list} ${empty.length === 1 ? 'matches' : 'match'} no search identifier, so nothing is left to match`);
+  notes?.push(`condition '${src}': ${list} ${empty.length === 1 ? 'matches' : 'match'} no search identifier and is left out (as pySigma does)`);
+  return pruned;
 }
 
-function resolvePattern(pattern: string, identifiers: string[], src: string): string[] {
+/** Removes `x of` nodes that cover no identifier, with a `not` over them; null when nothing is left. */
+function dropEmpty(node: CondNode): CondNode | null {
+  switch (node.t) {
+    case 'id':
+      return node;
+    case 'of':
+      return node.names.length === 0 ? null : node;
+    case 'not': {
+      const arg = dropEmpty(node.arg);
+      return arg ? { t: 'not', arg } : null;
+    }
+    case 'and':
+    case 'or': {
+      const args = node.args.map(dropEmpty).filter((a): a is CondNode => a !== null);
+      return args.length === 0 ? null : args.length === 1 ? args[0] : { t: node.t, args };
+    }
+  }
+}
+
+function resolvePattern(pattern: string, identifiers: string[]): string[] {
   let names: string[];
   if (pattern.toLowerCase() === 'them') {
     names = identifiers.filter((n) => !n.startsWith('_'));
@@ -116,7 +148,6 @@ function resolvePattern(pattern: string, identifiers: string[], src: string): st
     const re = patternRegex(pattern);
     names = identifiers.filter((n) => re.test(n) && (pattern.startsWith('_') || !n.startsWith('_')));
   }
-  if (names.length === 0) fail(`condition '${src}': '${pattern}' matches no search identifier`);
   return names;
 }
 

@@ -4,6 +4,7 @@
  * deliberately does not run (with the reason); `error` is an invalid rule.
  */
 import { compileRule, compileDetection, wrapError } from './compile';
+import { parseCondition } from './condition';
 import { parseCorrelation } from './correlation';
 import { SigmaError } from './errors';
 import { parseDocuments, type SigmaDoc } from './parse';
@@ -46,6 +47,16 @@ export function detectionFields(detection: Record<string, unknown>): string[] {
   return [...out];
 }
 
+/** Notes on a detection's conditions that load but likely not as meant (a pattern matching no identifier). */
+function conditionNotes(detection: Record<string, unknown>): string[] {
+  const { condition } = detection;
+  const conditions = typeof condition === 'string' ? [condition] : Array.isArray(condition) ? condition.map(String) : [];
+  const names = Object.keys(detection).filter((k) => k !== 'condition' && k !== 'timeframe');
+  const notes: string[] = [];
+  for (const c of conditions) parseCondition(c, names, notes);
+  return notes;
+}
+
 function fromError(e: RuleLoadError): LintResult {
   return { file: e.file, id: e.ruleId, status: e instanceof RuleUnsupportedError ? 'unsupported' : 'error', reason: e.reason };
 }
@@ -85,7 +96,10 @@ export function lintRules(files: RuleSourceFile[], options: CompileOptions = {})
         const result: LintResult =
           prev !== undefined ? { file: file.path, id, status: 'error', reason: `duplicate rule id (also in ${prev})` } : { file: file.path, id, status: 'ok' };
         if (doc.kind === 'rule' && result.status === 'ok') {
-          const warnings = unresolvedFields(doc.meta.logsource, detectionFields(doc.detection), logsourceApplies, options.fieldMappings);
+          const warnings = [
+            ...conditionNotes(doc.detection),
+            ...unresolvedFields(doc.meta.logsource, detectionFields(doc.detection), logsourceApplies, options.fieldMappings),
+          ];
           if (warnings.length) result.warnings = warnings;
         }
         out.push(result);
