@@ -120,10 +120,20 @@ export function canonicalJson(v: unknown): string {
   for (let i = 0; i < order.keys.length; i++) {
     const val = (v as Rec)[order.keys[i]];
     if (val === undefined) continue;
-    s += (first ? '' : ',') + order.quoted[i] + (typeof val === 'string' ? JSON.stringify(val) : canonicalJson(val));
+    s += (first ? '' : ',') + order.quoted[i] + (typeof val === 'string' ? quote(val) : canonicalJson(val));
     first = false;
   }
   return s + '}';
+}
+
+/** JSON.stringify(s), without the call for the common string that needs no escaping (a flow log's fields, ids, names). */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // What JSON.stringify escapes: quote, backslash, control characters, lone surrogates (any surrogate here, to keep it simple).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
 interface KeyOrder {
@@ -188,11 +198,58 @@ function activityNames(cls: OcsfClassInfo, activityId: number): [string, string]
   return n;
 }
 
+interface Versioned {
+  product: OcsfProduct;
+  features?: Map<string, OcsfProduct>;
+}
+
+// Product objects with a version (and a feature), per shared base product: built once and then shared by the events
+// that carry them (vendors write a handful of versions). Bounded at each level: hostile input could name endless versions.
+const products = new Map<OcsfProduct, Map<string, Versioned>>();
+const CACHED = 256;
+
+/** Declares a module-constant product, so productOf may build its versions once and share them. */
+export function sharedProduct<T extends OcsfProduct>(product: T): T {
+  if (!products.has(product)) products.set(product, new Map());
+  return product;
+}
+
+/**
+ * `{ ...product, version }` (or `product` itself without a version), then
+ * `{ ...that, feature: { name: feature } }` when a feature is given: the
+ * same keys in the same order as those spreads. For a sharedProduct the
+ * result is built once and shared by events (metadata.product is never
+ * modified after mapping); for any other product it is built per call.
+ */
+export function productOf(product: OcsfProduct, version: string | undefined, feature?: string): OcsfProduct {
+  const byVersion = products.get(product);
+  if (!byVersion) return buildProduct(product, version, feature);
+  const vkey = version || '';
+  let v = byVersion.get(vkey);
+  if (!v) {
+    if (byVersion.size >= CACHED) return buildProduct(product, version, feature);
+    byVersion.set(vkey, (v = { product: buildProduct(product, version, undefined) }));
+  }
+  if (feature === undefined) return v.product;
+  const features = (v.features ??= new Map<string, OcsfProduct>());
+  let p = features.get(feature);
+  if (!p) {
+    p = { ...v.product, feature: { name: feature } } as OcsfProduct;
+    if (features.size < CACHED) features.set(feature, p);
+  }
+  return p;
+}
+
+function buildProduct(product: OcsfProduct, version: string | undefined, feature: string | undefined): OcsfProduct {
+  const withVersion = version ? ({ ...product, version } as OcsfProduct) : product;
+  return feature === undefined ? withVersion : ({ ...withVersion, feature: { name: feature } } as OcsfProduct);
+}
+
 /** The OCSF base attributes every class carries. */
 export function baseEvent(cls: OcsfClassInfo, activityId: number, time: number, product: OcsfProduct, o: BaseOptions = {}): OcsfEvent {
   const [aname, tname] = activityNames(cls, activityId);
   const severityId = o.severity_id ?? 1;
-  const metadata: OcsfMetadata & Rec = { version: OCSF_VERSION, product: o.product_version ? ({ ...product, version: o.product_version } as OcsfProduct) : product };
+  const metadata: OcsfMetadata & Rec = { version: OCSF_VERSION, product: o.product_version ? productOf(product, o.product_version) : product };
   if (o.uid !== undefined) metadata.uid = o.uid;
   if (o.original_time !== undefined) metadata.original_time = o.original_time;
   if (o.log_name !== undefined) metadata.log_name = o.log_name;

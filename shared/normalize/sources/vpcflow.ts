@@ -10,8 +10,9 @@
  */
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
+import type { OcsfCloud } from '../../ocsf/types';
 import { OcsfClass, type OcsfConnectionInfo, type OcsfNetworkEndpointExt, type OcsfTraffic } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, toNum, type Rec } from './common';
+import { baseEvent, hashUid, sharedProduct, toNum, type Rec } from './common';
 
 /** Field order of the default (version 2) format. */
 export const DEFAULT_VPC_FLOW_FIELDS: readonly string[] = [
@@ -100,6 +101,8 @@ export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAU
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };
 
+const PRODUCT = sharedProduct({ name: 'Amazon VPC', vendor_name: 'AWS', feature: { name: 'Flow Logs' } });
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '-' && v !== '' ? v : undefined;
 }
@@ -108,6 +111,9 @@ function isFlowRecord(r: Rec): boolean {
   if (typeof r['interface-id'] === 'string') return true;
   return typeof r.srcaddr === 'string' && typeof r.dstaddr === 'string' && (r['log-status'] !== undefined || r.start !== undefined);
 }
+
+/** Fields kept in `unmapped` when present, in this order. */
+const UNMAPPED = ['type', 'pkt-srcaddr', 'pkt-dstaddr', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'sublocation-type', 'sublocation-id', 'reject-reason'];
 
 export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
   for (const k in rec) {
@@ -125,32 +131,64 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
   const direction = str(rec['flow-direction']);
   const account = str(rec['account-id']);
 
-  const ocsf = baseEvent(OcsfClass.NetworkActivity, 6, time, { name: 'Amazon VPC', vendor_name: 'AWS', feature: { name: 'Flow Logs' } }, {
+  const ocsf = baseEvent(OcsfClass.NetworkActivity, 6, time, PRODUCT, {
     product_version: str(rec.version),
     log_name: 'vpc-flow-logs',
   });
-  const src: OcsfNetworkEndpointExt = compact({
-    ip: str(rec.srcaddr),
-    port: toNum(rec.srcport, 'srcport'),
-    interface_uid: str(rec['interface-id']),
-    instance_uid: str(rec['instance-id']),
-    vpc_uid: str(rec['vpc-id']),
-    subnet_uid: str(rec['subnet-id']),
-  }) ?? {};
-  const dst = compact<OcsfNetworkEndpointExt>({ ip: str(rec.dstaddr), port: toNum(rec.dstport, 'dstport') });
-  if (Object.keys(src).length === 0 && !dst) throw new NormalizeError('srcaddr: missing required field (no srcaddr, dstaddr or interface-id)');
+  // Objects are built member by member, absent members left out (what compact() did, without the intermediate object
+  // per attribute); the order of members and of the checks that throw is unchanged.
+  const src: OcsfNetworkEndpointExt = {};
+  const srcIp = str(rec.srcaddr);
+  if (srcIp !== undefined) src.ip = srcIp;
+  const srcPort = toNum(rec.srcport, 'srcport');
+  if (srcPort !== undefined) src.port = srcPort;
+  const iface = str(rec['interface-id']);
+  if (iface !== undefined) src.interface_uid = iface;
+  const instance = str(rec['instance-id']);
+  if (instance !== undefined) src.instance_uid = instance;
+  const vpc = str(rec['vpc-id']);
+  if (vpc !== undefined) src.vpc_uid = vpc;
+  const subnet = str(rec['subnet-id']);
+  if (subnet !== undefined) src.subnet_uid = subnet;
+  const dstIp = str(rec.dstaddr);
+  const dstPort = toNum(rec.dstport, 'dstport');
+  let dst: OcsfNetworkEndpointExt | undefined;
+  if (dstIp !== undefined || dstPort !== undefined) {
+    dst = {};
+    if (dstIp !== undefined) dst.ip = dstIp;
+    if (dstPort !== undefined) dst.port = dstPort;
+  }
+  if (srcIp === undefined && srcPort === undefined && iface === undefined && instance === undefined && vpc === undefined && subnet === undefined && !dst) {
+    throw new NormalizeError('srcaddr: missing required field (no srcaddr, dstaddr or interface-id)');
+  }
   ocsf.src_endpoint = src;
   if (dst) ocsf.dst_endpoint = dst;
-  const conn = compact<OcsfConnectionInfo>({
-    protocol_num: protocol,
-    protocol_name: protocol !== undefined ? PROTOCOLS[protocol] : undefined,
-    tcp_flags: toNum(rec['tcp-flags'], 'tcp-flags'),
-    direction_id: direction === 'ingress' ? 1 : direction === 'egress' ? 2 : undefined,
-    direction: direction === 'ingress' ? 'Inbound' : direction === 'egress' ? 'Outbound' : undefined,
-  });
-  if (conn) ocsf.connection_info = conn;
-  const traffic = compact<OcsfTraffic>({ packets: toNum(rec.packets, 'packets'), bytes: toNum(rec.bytes, 'bytes') });
-  if (traffic) ocsf.traffic = traffic;
+  const tcpFlags = toNum(rec['tcp-flags'], 'tcp-flags');
+  if (protocol !== undefined || tcpFlags !== undefined || direction === 'ingress' || direction === 'egress') {
+    const conn: OcsfConnectionInfo = {};
+    if (protocol !== undefined) {
+      conn.protocol_num = protocol;
+      const name = PROTOCOLS[protocol];
+      if (name !== undefined) conn.protocol_name = name;
+    }
+    if (tcpFlags !== undefined) conn.tcp_flags = tcpFlags;
+    if (direction === 'ingress') {
+      conn.direction_id = 1;
+      conn.direction = 'Inbound';
+    } else if (direction === 'egress') {
+      conn.direction_id = 2;
+      conn.direction = 'Outbound';
+    }
+    ocsf.connection_info = conn;
+  }
+  const packets = toNum(rec.packets, 'packets');
+  const bytes = toNum(rec.bytes, 'bytes');
+  if (packets !== undefined || bytes !== undefined) {
+    const traffic: OcsfTraffic = {};
+    if (packets !== undefined) traffic.packets = packets;
+    if (bytes !== undefined) traffic.bytes = bytes;
+    ocsf.traffic = traffic;
+  }
   if (start !== undefined) ocsf.start_time = start * 1000;
   if (end !== undefined) ocsf.end_time = end * 1000;
   if (action === 'ACCEPT') {
@@ -165,18 +203,18 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
     ocsf.disposition = 'Blocked';
   }
   if (logStatus) ocsf.status_detail = logStatus;
-  ocsf.cloud = compact({ provider: 'AWS', region: str(rec.region), account: account ? { uid: account } : undefined, zone: str(rec['az-id']) })!;
-  const unmapped = compact<Rec>({
-    type: str(rec.type),
-    'pkt-srcaddr': str(rec['pkt-srcaddr']),
-    'pkt-dstaddr': str(rec['pkt-dstaddr']),
-    'pkt-src-aws-service': str(rec['pkt-src-aws-service']),
-    'pkt-dst-aws-service': str(rec['pkt-dst-aws-service']),
-    'traffic-path': str(rec['traffic-path']),
-    'sublocation-type': str(rec['sublocation-type']),
-    'sublocation-id': str(rec['sublocation-id']),
-    'reject-reason': str(rec['reject-reason']),
-  });
+  const cloud: OcsfCloud & Rec = { provider: 'AWS' };
+  const region = str(rec.region);
+  if (region !== undefined) cloud.region = region;
+  if (account) cloud.account = { uid: account };
+  const zone = str(rec['az-id']);
+  if (zone !== undefined) cloud.zone = zone;
+  ocsf.cloud = cloud;
+  let unmapped: Rec | undefined;
+  for (let i = 0; i < UNMAPPED.length; i++) {
+    const v = str(rec[UNMAPPED[i]]);
+    if (v !== undefined) (unmapped ??= {})[UNMAPPED[i]] = v;
+  }
   if (unmapped) ocsf.unmapped = unmapped;
   return { uid: hashUid(rec), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
 }

@@ -21,7 +21,7 @@
  */
 import { NormalizeError, type SourceMapper } from '../source';
 import type { LogSource, TelemetryEvent } from '../../telemetry';
-import type { OcsfEvent } from '../../ocsf/types';
+import type { OcsfEvent, OcsfProduct } from '../../ocsf/types';
 import {
   OcsfClass,
   type OcsfDevice,
@@ -31,15 +31,16 @@ import {
   type OcsfProcessExt,
   type OcsfUserExt,
 } from '../../ocsf/classes';
-import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, strOrUndef, type Rec } from './common';
+import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type Rec } from './common';
 
 // ---------------------------------------------------------------- flattening
 
-function attr(o: unknown, name: string): unknown {
+/** An XML attribute: under `#attributes`, as `@name` (`at`, passed in so no key string is built per call), or as a plain member. */
+function attr(o: unknown, name: string, at: string): unknown {
   if (!isObj(o)) return undefined;
   const a = o['#attributes'];
   if (isObj(a) && a[name] !== undefined) return a[name];
-  if (o[`@${name}`] !== undefined) return o[`@${name}`];
+  if (o[at] !== undefined) return o[at];
   return o[name];
 }
 
@@ -55,17 +56,22 @@ export function flattenWindowsEvent(record: Rec): Rec {
   if (!isObj(event)) throw new NormalizeError('Event: expected an object');
   const sys = event.System;
   if (!isObj(sys)) throw new NormalizeError('Event.System: expected an object');
-  const out: Rec = {};
+  let out: Rec = {};
   const ed = event.EventData;
   if (isObj(ed)) {
     const data = ed.Data;
     if (Array.isArray(data)) {
       for (let i = 0; i < data.length; i++) {
         const d = data[i];
-        const name = attr(d, 'Name');
+        const name = attr(d, 'Name', '@Name');
         if (typeof name === 'string') out[name] = text(d) ?? null;
         else if (d !== null && d !== undefined) out[`Data_${i}`] = text(d);
       }
+    } else if (plainMembers(ed)) {
+      // A spread keeps the parsed object's shape: copied key by key, a record of
+      // more than ~16 fields becomes a dictionary-mode object, slower to read
+      // for the mapper and the rules and to serialize. Same keys, same order.
+      out = { ...ed };
     } else {
       for (const k in ed) {
         if (k === '#attributes' || k.startsWith('@')) continue;
@@ -87,22 +93,44 @@ export function flattenWindowsEvent(record: Rec): Rec {
   out.EventID = typeof eid === 'string' && /^\d+$/.test(eid) ? Number(eid) : eid;
   out.Channel = text(sys.Channel);
   out.Computer = text(sys.Computer);
-  out.Provider_Name = attr(sys.Provider, 'Name');
-  const guid = attr(sys.Provider, 'Guid');
+  const provider = sys.Provider;
+  out.Provider_Name = attr(provider, 'Name', '@Name');
+  const guid = attr(provider, 'Guid', '@Guid');
   if (guid !== undefined) out.Provider_Guid = guid;
   const rid = text(sys.EventRecordID);
   if (rid !== undefined) out.EventRecordID = rid;
-  out.TimeCreated = attr(sys.TimeCreated, 'SystemTime');
-  for (const k of ['Level', 'Task', 'Opcode', 'Keywords', 'Version']) if (sys[k] !== undefined && sys[k] !== null) out[k] = text(sys[k]);
-  const uid = attr(sys.Security, 'UserID');
+  out.TimeCreated = attr(sys.TimeCreated, 'SystemTime', '@SystemTime');
+  // Named stores, one per field (a loop of keyed stores would also turn the record into a dictionary).
+  const level = sys.Level;
+  if (level !== undefined && level !== null) out.Level = text(level);
+  const task = sys.Task;
+  if (task !== undefined && task !== null) out.Task = text(task);
+  const opcode = sys.Opcode;
+  if (opcode !== undefined && opcode !== null) out.Opcode = text(opcode);
+  const keywords = sys.Keywords;
+  if (keywords !== undefined && keywords !== null) out.Keywords = text(keywords);
+  const version = sys.Version;
+  if (version !== undefined && version !== null) out.Version = text(version);
+  const uid = attr(sys.Security, 'UserID', '@UserID');
   if (uid !== undefined) out.Security_UserID = uid;
-  const pid = attr(sys.Execution, 'ProcessID');
+  const execution = sys.Execution;
+  const pid = attr(execution, 'ProcessID', '@ProcessID');
   if (pid !== undefined) out.Execution_ProcessID = pid;
-  const tid = attr(sys.Execution, 'ThreadID');
+  const tid = attr(execution, 'ThreadID', '@ThreadID');
   if (tid !== undefined) out.Execution_ThreadID = tid;
-  const act = attr(sys.Correlation, 'ActivityID');
+  const act = attr(sys.Correlation, 'ActivityID', '@ActivityID');
   if (act !== undefined) out.Correlation_ActivityID = act;
   return out;
+}
+
+/**
+ * True when every member of an EventData map is copied as is: none is an XML
+ * attribute, and none is `__proto__` (an assignment sets the prototype where a
+ * spread would copy the member; the key-by-key copy keeps its old behaviour).
+ */
+function plainMembers(ed: Rec): boolean {
+  for (const k in ed) if (k === '#attributes' || k === '__proto__' || k.charCodeAt(0) === 64) return false;
+  return true;
 }
 
 function isNested(r: Rec): boolean {
@@ -239,7 +267,10 @@ function windowsCategory(ch: string, eid: number, f: Rec): string | undefined {
  * `EventID: 4688`) both apply to a 4688 event.
  */
 export function windowsLogSource(channel: string, eid: number, f: Rec): LogSource {
-  const ch = channel.toLowerCase();
+  return logSourceOf(channel, lowerChannel(channel), eid, f);
+}
+
+function logSourceOf(channel: string, ch: string, eid: number, f: Rec): LogSource {
   const category = windowsCategory(ch, eid, f);
   const service = channelService(channel);
   return category ? { product: 'windows', service, category } : { product: 'windows', service };
@@ -248,10 +279,29 @@ export function windowsLogSource(channel: string, eid: number, f: Rec): LogSourc
 // ---------------------------------------------------------------- mapping
 
 const PRODUCTS: Record<string, { name: string; vendor_name: string }> = {
-  sysmon: { name: 'Sysmon', vendor_name: 'Microsoft' },
-  security: { name: 'Windows Security Auditing', vendor_name: 'Microsoft' },
+  sysmon: sharedProduct({ name: 'Sysmon', vendor_name: 'Microsoft' }),
+  security: sharedProduct({ name: 'Windows Security Auditing', vendor_name: 'Microsoft' }),
 };
 const WINDOWS = { name: 'Windows Event Log', vendor_name: 'Microsoft' };
+
+// Other channels' product (`feature` is the channel), one per channel; channels are few, the bound guards against hostile input.
+const channelProducts = new Map<string, OcsfProduct>();
+
+function channelProduct(channel: string): OcsfProduct {
+  let p = channelProducts.get(channel);
+  if (!p) {
+    p = { ...WINDOWS, feature: { name: channel } };
+    if (channelProducts.size < 256) channelProducts.set(channel, sharedProduct(p));
+  }
+  return p;
+}
+
+/** channel.toLowerCase(), without a new string for the two channels nearly every event comes from. */
+function lowerChannel(channel: string): string {
+  if (channel === SYSMON_CHANNEL) return SYSMON_CHANNEL_LC;
+  if (channel === 'Security') return 'security';
+  return channel.toLowerCase();
+}
 
 function parseHashes(h: unknown): OcsfFingerprint[] | undefined {
   if (typeof h !== 'string' || h === '') return undefined;
@@ -275,31 +325,60 @@ function file(path: unknown, hashes?: unknown): OcsfFile | undefined {
   return f;
 }
 
+/** `{ name, domain, uid }` without the absent ones (undefined when none), built member by member rather than through compact(). */
 function windowsUser(name: unknown, domain?: unknown, sid?: unknown): OcsfUserExt | undefined {
   let n = strOrUndef(name);
   let d = strOrUndef(domain);
   // Sysmon writes DOMAIN\user in one field.
-  if (n && d === undefined && n.includes('\\')) {
+  if (n && d === undefined) {
     const i = n.indexOf('\\');
-    d = n.slice(0, i);
-    n = n.slice(i + 1);
+    if (i !== -1) {
+      d = n.slice(0, i);
+      n = n.slice(i + 1);
+    }
   }
   if (n === '-') n = undefined;
-  return compact<OcsfUserExt>({ name: n, domain: d === '-' ? undefined : d, uid: strOrUndef(sid) });
+  if (d === '-') d = undefined;
+  const uid = strOrUndef(sid);
+  if (n === undefined && d === undefined && uid === undefined) return undefined;
+  const u: OcsfUserExt = {};
+  if (n !== undefined) u.name = n;
+  if (d !== undefined) u.domain = d;
+  if (uid !== undefined) u.uid = uid;
+  return u;
 }
+
+/** The EventData names of one Sysmon process (''), or of its parent, source or target: built once, not per event. */
+interface ProcessKeys {
+  image: string;
+  pid: string;
+  guid: string;
+  cmd: string;
+}
+const processKeys = (prefix: string): ProcessKeys => ({ image: `${prefix}Image`, pid: `${prefix}ProcessId`, guid: `${prefix}ProcessGuid`, cmd: `${prefix}CommandLine` });
+const PROCESS_KEYS = { '': processKeys(''), Parent: processKeys('Parent'), Source: processKeys('Source'), Target: processKeys('Target') };
 
 /** Sysmon's process fields (Image, ProcessId, ProcessGuid, CommandLine…) under a prefix ('' or 'Parent'/'Source'/'Target'). */
 function sysmonProcess(f: Rec, prefix: '' | 'Parent' | 'Source' | 'Target'): OcsfProcessExt | undefined {
-  const image = prefix === '' ? f.Image : f[`${prefix}Image`];
-  const p = compact<OcsfProcessExt>({
-    pid: numOrUndef(f[`${prefix}ProcessId`]),
-    uid: strOrUndef(f[`${prefix}ProcessGuid`]),
-    cmd_line: strOrUndef(f[`${prefix}CommandLine`]),
-    file: file(image, prefix === '' ? f.Hashes : undefined),
-    name: typeof image === 'string' ? image.slice(Math.max(image.lastIndexOf('\\'), image.lastIndexOf('/')) + 1) : undefined,
-    user: prefix === '' ? windowsUser(f.User) : prefix === 'Parent' ? windowsUser(f.ParentUser) : undefined,
-    integrity: prefix === '' ? strOrUndef(f.IntegrityLevel) : undefined,
-  });
+  const keys = PROCESS_KEYS[prefix];
+  const image = f[keys.image];
+  // Members in the order compact() of { pid, uid, cmd_line, file, name, user, integrity } gave them.
+  const pid = numOrUndef(f[keys.pid]);
+  const uid = strOrUndef(f[keys.guid]);
+  const cmd = strOrUndef(f[keys.cmd]);
+  const fl = file(image, prefix === '' ? f.Hashes : undefined);
+  const name = typeof image === 'string' ? image.slice(Math.max(image.lastIndexOf('\\'), image.lastIndexOf('/')) + 1) : undefined;
+  const user = prefix === '' ? windowsUser(f.User) : prefix === 'Parent' ? windowsUser(f.ParentUser) : undefined;
+  const integrity = prefix === '' ? strOrUndef(f.IntegrityLevel) : undefined;
+  if (pid === undefined && uid === undefined && cmd === undefined && fl === undefined && name === undefined && user === undefined && integrity === undefined) return undefined;
+  const p: OcsfProcessExt = {};
+  if (pid !== undefined) p.pid = pid;
+  if (uid !== undefined) p.uid = uid;
+  if (cmd !== undefined) p.cmd_line = cmd;
+  if (fl !== undefined) p.file = fl;
+  if (name !== undefined) p.name = name;
+  if (user !== undefined) p.user = user;
+  if (integrity !== undefined) p.integrity = integrity;
   return p;
 }
 
@@ -574,7 +653,7 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
     throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
   }
   const time = windowsTime(f);
-  const ch = channel.toLowerCase();
+  const ch = lowerChannel(channel);
   const recordId = strOrUndef(f.EventRecordID);
   const o = {
     uid: recordId,
@@ -587,15 +666,15 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   if (ch === SYSMON_CHANNEL_LC) ocsf = mapSysmon(eid, f, time, o);
   else if (ch === 'security') ocsf = mapSecurity(eid, f, time, o);
   else {
-    ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, { ...WINDOWS, feature: { name: channel } }, o);
+    ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, channelProduct(channel), o);
     const u = windowsUser(f.SubjectUserName, f.SubjectDomainName, f.SubjectUserSid) ?? windowsUser(f.UserID ?? f.Security_UserID);
     if (u) ocsf.actor = { user: u };
   }
   const device: OcsfDevice | undefined = typeof f.Computer === 'string' ? { hostname: f.Computer, os: { name: 'Windows', type_id: 100, type: 'Windows' } } : undefined;
   if (device) ocsf.device = device;
-  if (typeof f.Provider_Name === 'string') ocsf.metadata.product = { ...ocsf.metadata.product, feature: { name: f.Provider_Name } };
+  if (typeof f.Provider_Name === 'string') ocsf.metadata.product = productOf(ch === SYSMON_CHANNEL_LC ? PRODUCTS.sysmon : ch === 'security' ? PRODUCTS.security : channelProduct(channel), o.product_version, f.Provider_Name);
   const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
-  return { uid, source: 'windows', logsource: windowsLogSource(channel, eid, f), time, ocsf, raw: f };
+  return { uid, source: 'windows', logsource: logSourceOf(channel, ch, eid, f), time, ocsf, raw: f };
 }
 
 export const windows: SourceMapper = {
