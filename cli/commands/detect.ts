@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { unwrapTextInto } from '../../shared/normalize/envelopes';
-import { normalizeRecord } from '../../shared/normalize/registry';
+import { failureReason, normalizeRecord, routeRecord } from '../../shared/normalize/registry';
+import { DeferredMappingError } from '../../shared/normalize/source';
 import { listFiles, readText } from '../input';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -64,6 +65,8 @@ export class OfflineDetector {
     private readonly suppressions: SuppressionSet,
     private readonly write: (line: string) => void,
     private readonly warn: (line: string) => void,
+    /** Map every record to OCSF up front (normalizeRecord) instead of when a match needs it; the same output, for tests. */
+    private readonly eager = false,
   ) {
     this.engine = rules.correlations.length ? new CorrelationEngine(rules) : undefined;
   }
@@ -94,17 +97,34 @@ export class OfflineDetector {
 
   private record(file: string, index: number, record: Record<string, unknown>, matched: Matched[]): void {
     const { rules, report, suppressions, engine } = this;
-    const result = normalizeRecord(record);
+    const result = this.eager ? normalizeRecord(record) : routeRecord(record);
     if (!result.ok) {
       report.rejected++;
       this.warn(`${file} [${index}]: ${result.reason}`);
       return;
     }
     for (const event of result.events) {
+      let found: CompiledRule[];
+      try {
+        found = rules.evaluateEvent(event);
+        // A routed event maps to OCSF when first read. Read it here, before
+        // anything is counted or printed, so that a mapping failure the
+        // route's checks missed still rejects the record as normalize would.
+        if (found.length > 0 && !this.eager) void event.ocsf;
+      } catch (e) {
+        if (!(e instanceof DeferredMappingError)) throw e;
+        report.rejected++;
+        this.warn(`${file} [${index}]: ${failureReason(e.cause)}`);
+        return;
+      }
       report.events++;
+      if (found.length === 0) continue;
       let rawCtx: EventContext | undefined;
       let ocsfCtx: EventContext | undefined;
-      for (const rule of rules.evaluateEvent(event)) {
+      // The line's event part and entities are the same for every rule the event matched.
+      let tail: string | undefined;
+      let entities: string | undefined;
+      for (const rule of found) {
         const fields = rule.target === 'ocsf' ? (event.ocsf as unknown as Record<string, unknown>) : event.raw;
         if (suppressions.size > 0) {
           const ectx = rule.target === 'ocsf' ? (ocsfCtx ??= new EventContext(fields)) : (rawCtx ??= rules.context(event.logsource, event.raw));
@@ -120,17 +140,30 @@ export class OfflineDetector {
         }
         if (rule.correlationOnly) continue;
         report.findings++;
-        this.write(
-          JSON.stringify({
-            rule: { id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file },
-            input: { file, index },
-            event: { uid: event.uid, source: event.source, time: new Date(event.time).toISOString() },
-            findingId: findingIdOf(this.tenant, rule.id, [event]),
-            entities: entitiesOf(event.ocsf),
-          }),
-        );
+        tail ??= `},"event":${JSON.stringify({ uid: event.uid, source: event.source, time: new Date(event.time).toISOString() })},"findingId":"`;
+        entities ??= JSON.stringify(entitiesOf(event.ocsf));
+        // Written as JSON.stringify writes {rule, input: {file, index}, event, findingId, entities}, from parts kept per rule, file and event.
+        this.write(`${this.ruleHead(rule)}${this.fileJson(file)},"index":${index}${tail}${findingIdOf(this.tenant, rule.id, [event])}","entities":${entities}}`);
       }
     }
+  }
+
+  private readonly heads = new Map<CompiledRule, string>();
+  private lastFile: { file: string; json: string } | undefined;
+
+  /** `{"rule":{…},"input":{"file":` for a rule. */
+  private ruleHead(rule: CompiledRule): string {
+    let h = this.heads.get(rule);
+    if (h === undefined) {
+      h = `{"rule":${JSON.stringify({ id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file })},"input":{"file":`;
+      this.heads.set(rule, h);
+    }
+    return h;
+  }
+
+  private fileJson(file: string): string {
+    if (this.lastFile?.file !== file) this.lastFile = { file, json: JSON.stringify(file) };
+    return this.lastFile.json;
   }
 
   private correlation(m: CorrelationMatch, file: string, index: number): void {

@@ -60,13 +60,26 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Normalizes one record. Never throws; a failure carries the reason (and the source when one recognized it). */
 export function normalizeRecord(record: unknown, sources: readonly SourceMapper[] = builtInSources): NormalizeResult {
+  return mapRecord(record, sources, false);
+}
+
+/**
+ * normalizeRecord for callers that may never read an event's OCSF form:
+ * sources with a `route` give events whose `ocsf` is mapped when first read;
+ * the others are normalized. Same events, same failures and reasons.
+ */
+export function routeRecord(record: unknown, sources: readonly SourceMapper[] = builtInSources): NormalizeResult {
+  return mapRecord(record, sources, true);
+}
+
+function mapRecord(record: unknown, sources: readonly SourceMapper[], lazy: boolean): NormalizeResult {
   if (!isRecord(record)) {
     return { ok: false, reason: `record is not a JSON object (got ${record === null ? 'null' : Array.isArray(record) ? 'array' : typeof record})` };
   }
   const source = recognize(record, sources);
   if (!source) return { ok: false, reason: 'no recognizable source' };
   try {
-    const events = source.normalize(record);
+    const events = lazy && source.route ? source.route(record) : source.normalize(record);
     if (events.length === 0) return { ok: false, reason: 'record produced no events', source: source.id };
     for (const e of events) {
       // A safety net for every mapper (declarative ones included): an event without a usable time cannot be stored or correlated.
@@ -74,11 +87,15 @@ export function normalizeRecord(record: unknown, sources: readonly SourceMapper[
     }
     return { ok: true, events };
   } catch (e) {
-    if (e instanceof NormalizeError) return { ok: false, reason: e.reason, source: source.id };
-    // A TypeError or similar from a mapper is a record the mapper did not expect; quarantine, don't crash the batch.
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return { ok: false, reason: `mapper failed: ${msg}`, source: source.id };
+    return { ok: false, reason: failureReason(e), source: source.id };
   }
+}
+
+/** The reason a record is quarantined with when its mapper threw `e`. */
+export function failureReason(e: unknown): string {
+  if (e instanceof NormalizeError) return e.reason;
+  // A TypeError or similar from a mapper is a record the mapper did not expect; quarantine, don't crash the batch.
+  return `mapper failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
 }
 
 export interface BatchFailure {

@@ -18,6 +18,16 @@ export interface SourceMapper {
    * cannot map; the caller quarantines it with the error's reason.
    */
   normalize(record: Record<string, unknown>): TelemetryEvent[];
+  /**
+   * Optional: what `normalize` gives, except that each event's `ocsf` is
+   * mapped when first read (lazyEvent). For callers that may never read it:
+   * `mdr detect` runs vendor rules on `raw` and needs OCSF only for a match or
+   * for OCSF rules, and the mapping costs more than the rules. Must reject
+   * exactly the records `normalize` rejects, with the same reason, so its
+   * checks run here, not in the getter (test/unit/fuzz/route.test.ts holds
+   * the two together).
+   */
+  route?(record: Record<string, unknown>): TelemetryEvent[];
 }
 
 /** A record that cannot be normalized; `reason` is kept with the quarantined record. */
@@ -25,5 +35,71 @@ export class NormalizeError extends Error {
   constructor(readonly reason: string) {
     super(reason);
     this.name = 'NormalizeError';
+  }
+}
+
+/**
+ * An event whose `ocsf` is computed by `map` when first read, then kept.
+ * A class rather than an object literal with a getter: V8 allocated those
+ * literals in the old generation, and collecting them cost more than the
+ * mapping they saved. `ocsf` is on the prototype, so JSON.stringify
+ * includes it (toJSON) but a spread copy of the event does not.
+ */
+class LazyEvent implements TelemetryEvent {
+  #ocsf: TelemetryEvent['ocsf'] | undefined = undefined;
+  readonly #map: () => TelemetryEvent['ocsf'];
+
+  constructor(
+    readonly uid: string,
+    readonly source: string,
+    readonly logsource: TelemetryEvent['logsource'],
+    readonly time: number,
+    readonly raw: Record<string, unknown>,
+    map: () => TelemetryEvent['ocsf'],
+  ) {
+    this.#map = map;
+  }
+
+  get ocsf(): TelemetryEvent['ocsf'] {
+    if (this.#ocsf === undefined) {
+      try {
+        this.#ocsf = this.#map();
+      } catch (e) {
+        throw new DeferredMappingError(e);
+      }
+    }
+    return this.#ocsf;
+  }
+
+  set ocsf(v: TelemetryEvent['ocsf']) {
+    this.#ocsf = v;
+  }
+
+  toJSON(): TelemetryEvent {
+    return { uid: this.uid, source: this.source, logsource: this.logsource, time: this.time, ocsf: this.ocsf, raw: this.raw };
+  }
+}
+
+/** An event whose OCSF form `map` computes when first read (for SourceMapper.route). */
+export function lazyEvent(
+  uid: string,
+  source: string,
+  logsource: TelemetryEvent['logsource'],
+  time: number,
+  raw: Record<string, unknown>,
+  map: () => TelemetryEvent['ocsf'],
+): TelemetryEvent {
+  return new LazyEvent(uid, source, logsource, time, raw, map);
+}
+
+/**
+ * A lazy event's mapping failed when its `ocsf` was read: the record is one
+ * normalize would have rejected (a route check out of step with its mapper).
+ * `cause` is what the mapper threw.
+ */
+export class DeferredMappingError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`deferred OCSF mapping failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'DeferredMappingError';
   }
 }

@@ -8,7 +8,7 @@
  * `{"Records":[…]}`. `raw` is always the CloudTrail record itself, so a Sigma
  * rule on `eventName`/`eventSource` matches whichever path delivered it.
  */
-import { NormalizeError, type SourceMapper } from '../source';
+import { lazyEvent, NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfActor, OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
@@ -241,12 +241,67 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
   };
 }
 
+// ---- routing without the OCSF mapping (mdr detect) ----
+
+/**
+ * Throws what mapCloudTrailRecord throws for this record, in the same order
+ * and with the same reason, without building the OCSF event. Keep it in step
+ * with the mapping (test/unit/fuzz/route.test.ts compares the two).
+ */
+function checkCloudTrailRecord(rec: Rec): { time: number; eventId: string | undefined } {
+  const eventName = reqStr(rec, 'eventName');
+  const eventSource = reqStr(rec, 'eventSource');
+  const time = isoTime(rec.eventTime, 'eventTime');
+  const eventId = optStr(rec, 'eventID');
+  const eventType = optStr(rec, 'eventType');
+  const ui = optObj(rec, 'userIdentity');
+  for (const k of CHECKED_STRINGS) optStr(rec, k);
+  const rp = rec.requestParameters;
+  if (rp !== undefined && rp !== null && typeof rp !== 'object') throw new NormalizeError('requestParameters: expected an object');
+  const re = rec.responseElements;
+  if (re !== undefined && re !== null && typeof re !== 'object') throw new NormalizeError('responseElements: expected an object');
+  if (ui) {
+    for (const k of CHECKED_USER_STRINGS) optStr(ui, k, `userIdentity.${k}`);
+    optObj(ui, 'sessionContext', 'userIdentity.sessionContext');
+  }
+  // Sign-in events are mapped without their resources.
+  if (!isSignIn(eventSource, eventName, eventType)) {
+    const list = optArr(rec, 'resources');
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (!isObj(r)) throw new NormalizeError(`resources[${i}]: expected an object`);
+        optStr(r, 'ARN', `resources[${i}].ARN`);
+        optStr(r, 'type', `resources[${i}].type`);
+      }
+    }
+  }
+  return { time, eventId };
+}
+
+const CHECKED_STRINGS = ['errorCode', 'errorMessage', 'sourceIPAddress', 'userAgent', 'awsRegion', 'recipientAccountId'];
+/** In the order mapUser and mapActor read them. */
+const CHECKED_USER_STRINGS = ['arn', 'type', 'userName', 'accountId', 'principalId', 'accessKeyId', 'invokedBy'];
+
+function routeCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
+  const { time, eventId } = checkCloudTrailRecord(rec);
+  return lazyEvent(eventId ?? hashUid(rec), 'aws.cloudtrail', { ...LOGSOURCE }, time, rec, () => mapCloudTrailRecord(rec, envelopeId).ocsf);
+}
+
+/** SourceMapper.route for CloudTrail: a whole log file is mapped as normalize maps it (envelopes.ts splits log files before this). */
+export function routeCloudTrail(record: Rec): TelemetryEvent[] {
+  if (isEventBridgeCloudTrail(record)) return [routeCloudTrailRecord(record.detail as Rec, typeof record.id === 'string' ? record.id : undefined)];
+  if (Array.isArray(record.Records)) return cloudtrail.normalize(record);
+  return [routeCloudTrailRecord(record)];
+}
+
 export const cloudtrail: SourceMapper = {
   id: 'aws.cloudtrail',
   name: 'AWS CloudTrail (S3 log files, EventBridge, CloudWatch Logs)',
   recognize(record) {
     return isCloudTrailRecord(record) || isEventBridgeCloudTrail(record) || isLogFile(record);
   },
+  route: routeCloudTrail,
   normalize(record) {
     if (isEventBridgeCloudTrail(record)) {
       const id = typeof record.id === 'string' ? record.id : undefined;

@@ -19,7 +19,7 @@
  * a System field wins over an EventData field of the same name. Values keep
  * the converter's types (numbers stay numbers, hex strings stay strings).
  */
-import { NormalizeError, type SourceMapper } from '../source';
+import { lazyEvent, NormalizeError, type SourceMapper } from '../source';
 import type { LogSource, TelemetryEvent } from '../../telemetry';
 import type { OcsfEvent, OcsfProduct } from '../../ocsf/types';
 import {
@@ -677,12 +677,40 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   return { uid, source: 'windows', logsource: logSourceOf(channel, ch, eid, f), time, ocsf, raw: f };
 }
 
+/**
+ * SourceMapper.route for Windows: the flat field map rules read, with the
+ * OCSF event mapped on first read. Throws what mapWindowsFields throws, in
+ * the same order (test/unit/fuzz/route.test.ts compares the two).
+ */
+export function routeWindows(record: Rec): TelemetryEvent[] {
+  const f = isNested(record) ? flattenWindowsEvent(record) : record;
+  const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
+  if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
+  const channel = f.Channel;
+  if (typeof channel !== 'string') throw new NormalizeError('Channel: expected a string');
+  if (typeof f.Computer !== 'string' || f.Computer === '') {
+    throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
+  }
+  const time = windowsTime(f);
+  const ch = lowerChannel(channel);
+  if (ch === SYSMON_CHANNEL_LC) {
+    // The Sysmon events whose mapping requires a field.
+    if (eid === 3 && !strOrUndef(f.SourceIp) && !strOrUndef(f.DestinationIp)) throw new NormalizeError('DestinationIp: missing required field');
+    if ((eid === 12 || eid === 13 || eid === 14) && !strOrUndef(f.TargetObject)) throw new NormalizeError('TargetObject: missing required field');
+    if (eid === 22 && !strOrUndef(f.QueryName)) throw new NormalizeError('QueryName: missing required field');
+  }
+  const recordId = strOrUndef(f.EventRecordID);
+  const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
+  return [lazyEvent(uid, 'windows', logSourceOf(channel, ch, eid, f), time, f, () => mapWindowsFields(f).ocsf)];
+}
+
 export const windows: SourceMapper = {
   id: 'windows',
   name: 'Windows event logs as JSON (evtx converters, forwarders): Sysmon, Security and other channels',
   recognize(record) {
     return isNested(record) || isFlat(record);
   },
+  route: routeWindows,
   normalize(record) {
     return [mapWindowsFields(isNested(record) ? flattenWindowsEvent(record) : record)];
   },

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runDetect } from '../../../cli/commands/detect';
+import { OfflineDetector, runDetect } from '../../../cli/commands/detect';
 import { buildFinding } from '../../../shared/detect/detector';
 import { readRuleFiles } from '../../../shared/detect/rule-files';
-import { compileRules } from '../../../shared/detect/sigma';
+import { compileRules, type RuleSourceFile } from '../../../shared/detect/sigma';
+import { SuppressionSet, parseSuppressions } from '../../../shared/detect/suppressions';
+import { apiCatalogue, cloudTrailRecord, cloudTrailRuleFiles, oktaEvent, Rng, windowsEvent } from '../../bench/generators';
+import { processCreationEvent, processCreationRuleFiles } from '../../bench/process-creation';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import { cloudTrailEnvelope } from '../../fixtures/cloudtrail';
 
@@ -81,5 +84,88 @@ describe('mdr detect', () => {
     ]);
     // A rule a correlation refers to alerts only through it (Sigma: `generate` defaults to false).
     expect(lines).toHaveLength(1);
+  });
+
+  it('prints the same lines, warnings and counts whether records are mapped to OCSF up front or only when a match needs it', async () => {
+    // Shipped rules, generated CloudTrail and process_creation rules, OCSF rules (read on the OCSF form), a correlation.
+    const ocsfRules: RuleSourceFile[] = [
+      {
+        path: 'ocsf/api-by-alice.yml',
+        text: 'title: API call by alice\nid: 0f6c3f2e-0000-4000-8000-000000000001\nlogsource: {product: ocsf}\ndetection:\n  sel:\n    class_uid: 6003\n    actor.user.name|startswith: alice\n  condition: sel\nlevel: low\n',
+      },
+      {
+        path: 'ocsf/process-by-bob.yml',
+        text: 'title: Process launched as bob\nid: 0f6c3f2e-0000-4000-8000-000000000002\nlogsource: {product: ocsf, category: process_creation}\ndetection:\n  sel:\n    actor.user.name: bob\n  condition: sel\nlevel: low\n',
+      },
+    ];
+    const files = [
+      ...readRuleFiles(['rules', 'test/fixtures/sigmahq-style/cloud/aws/cloudtrail/aws_console_login_failures_from_one_ip.yml']),
+      ...cloudTrailRuleFiles(300),
+      ...processCreationRuleFiles(300),
+      ...ocsfRules,
+    ];
+    const rules = compileRules(files);
+    const suppressions = SuppressionSet.compile(parseSuppressions([{ id: 'quiet-carol', reason: 'test', match: { 'userIdentity.userName': 'carol' } }]));
+
+    const r = new Rng(3);
+    const calls = apiCatalogue();
+    const good = [
+      ...Array.from({ length: 400 }, (_, i) => cloudTrailRecord(r, calls, i)),
+      ...Array.from({ length: 150 }, (_, i) => windowsEvent(r, i)),
+      ...Array.from({ length: 150 }, (_, i) => processCreationEvent(r, i)),
+      ...Array.from({ length: 50 }, (_, i) => oktaEvent(r, i)),
+      ...[0, 1, 2].map((i) => failedLogin(`fl${i}`, i)),
+    ];
+    const ct = (i: number) => good[i] as Record<string, unknown>;
+    const sysmon = (id: number, drop: string) => {
+      const e = structuredClone(processCreationEvent(new Rng(id), id)) as { Event: { System: Record<string, unknown>; EventData: Record<string, unknown> } };
+      e.Event.System.EventID = id;
+      delete e.Event.EventData[drop];
+      return e;
+    };
+    // Records normalize rejects, each for a reason the route must see without mapping.
+    const bad = [
+      { ...ct(0), eventTime: 'yesterday' },
+      { ...ct(1), userIdentity: { ...(ct(1).userIdentity as object), arn: 42 } },
+      { ...ct(2), userIdentity: { ...(ct(2).userIdentity as object), invokedBy: ['x'] } },
+      { ...ct(3), resources: [{ ARN: 'arn:aws:s3:::b' }, 'not an object'] },
+      { ...ct(4), requestParameters: 'text' },
+      { ...ct(5), eventTime: '1960-01-01T00:00:00Z' },
+      sysmon(13, 'TargetObject'),
+      sysmon(22, 'QueryName'),
+      { Event: { System: { EventID: 1, Channel: 'Security' } } },
+    ];
+    const carol = { ...ct(6), userIdentity: { ...(ct(6).userIdentity as object), userName: 'carol' } };
+    const lines = [...good, ...bad, carol].map((x, i) => [JSON.stringify(x), i % 97 === 0 ? '{"truncated":' : ''].filter(Boolean).join('\n'));
+    const text = lines.join('\n');
+    const logFile = JSON.stringify({ Records: good.slice(0, 40) });
+
+    const run = async (eager: boolean) => {
+      const out: string[] = [];
+      const warnings: string[] = [];
+      const d = new OfflineDetector(rules, 'acme', suppressions, (l) => out.push(l), (l) => warnings.push(l), eager);
+      await d.text('mixed.ndjson', text);
+      await d.text('trail.json', logFile);
+      return { out, warnings, report: d.report };
+    };
+    const eager = await run(true);
+    const routed = await run(false);
+    expect(routed).toEqual(eager);
+    // The comparison covers what it should: findings from vendor and OCSF rules, a correlation, rejections, a suppression.
+    const ids = eager.out.map((l) => (JSON.parse(l) as { rule: { id: string } }).rule.id);
+    expect(ids).toEqual(expect.arrayContaining(ocsfRules.map((f) => /id: (\S+)/.exec(f.text)![1])));
+    expect(eager.out.some((l) => l.includes('"correlation":"event_count"'))).toBe(true);
+    expect(eager.report.rejected).toBeGreaterThanOrEqual(bad.length);
+    expect(eager.report.suppressed).toEqual({ 'quiet-carol': expect.any(Number) });
+    expect(eager.report.findings).toBeGreaterThan(50);
+    // Each line is what JSON.stringify writes for {rule, input, event, findingId, entities}.
+    for (const l of eager.out) expect(JSON.stringify(JSON.parse(l))).toBe(l);
+    const plain = JSON.parse(eager.out[0]) as Record<string, Record<string, unknown>>;
+    expect([Object.keys(plain), Object.keys(plain.rule), Object.keys(plain.input), Object.keys(plain.event)]).toEqual([
+      ['rule', 'input', 'event', 'findingId', 'entities'],
+      ['id', 'title', 'level', 'version', 'file'],
+      ['file', 'index'],
+      ['uid', 'source', 'time'],
+    ]);
   });
 });

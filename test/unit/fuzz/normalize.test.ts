@@ -12,7 +12,7 @@ import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, type RawMessage } from '../../../shared/normalize/normalize-batch';
 import { normalizeRecord } from '../../../shared/normalize/registry';
 import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from '../../bench/generators';
-import { applyTextEdit, caseCounter, runs } from './support';
+import { applyEdit, applyTextEdit, arbEdit, caseCounter, runs } from './support';
 
 const counter = caseCounter();
 const hit = counter.hit;
@@ -45,38 +45,6 @@ function generate(kind: Kind, seed: number): Record<string, unknown> {
 }
 
 const arbRecord = fc.tuple(fc.constantFrom(...KINDS), fc.nat()).map(([kind, seed]) => ({ kind, record: generate(kind, seed) }));
-
-/** A structural edit somewhere in a JSON value: delete, replace with anything, wrap in an array, stringify. */
-const arbEdit = fc.record({
-  path: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
-  op: fc.constantFrom('delete', 'set', 'wrap', 'stringify', 'null'),
-  value: fc.oneof(fc.anything({ maxDepth: 2 }), fc.constantFrom('', ' ', '-', '1e999', '0x17', 'NaN', '\u0000', '9'.repeat(40), '2026-13-45T99:99:99Z')),
-});
-
-function applyEdit(root: unknown, edit: { path: number[]; op: string; value: unknown }): unknown {
-  const copy = structuredClone(root) as Record<string, unknown>;
-  let parent: Record<string, unknown> | unknown[] = copy;
-  for (let d = 0; d < edit.path.length; d++) {
-    const keys = Array.isArray(parent) ? parent.map((_, i) => i) : Object.keys(parent);
-    if (keys.length === 0) break;
-    const key = keys[edit.path[d] % keys.length];
-    const child = (parent as Record<string | number, unknown>)[key];
-    const last = d === edit.path.length - 1 || typeof child !== 'object' || child === null;
-    if (last) {
-      const p = parent as Record<string | number, unknown>;
-      if (edit.op === 'delete') {
-        if (Array.isArray(parent)) parent.splice(key as number, 1);
-        else delete p[key];
-      } else if (edit.op === 'set') p[key] = edit.value;
-      else if (edit.op === 'wrap') p[key] = [child];
-      else if (edit.op === 'stringify') p[key] = JSON.stringify(child) ?? 'undefined';
-      else p[key] = null;
-      break;
-    }
-    parent = child as Record<string, unknown>;
-  }
-  return copy;
-}
 
 /** A text edit: truncate, delete a range, insert bytes, duplicate a slice. */
 const arbTextEdit = fc.record({
