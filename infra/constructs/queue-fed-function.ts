@@ -3,7 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -21,10 +21,10 @@ export interface QueueFedFunctionProps {
   readonly key: kms.IKey;
   /** Days the function's logs are kept (rounded up to a period CloudWatch accepts). */
   readonly logRetentionDays: number;
-  /** Environment beyond `NODE_OPTIONS`; names come from the catalogue `Env`. */
+  /** Environment; names come from the catalogue `Env`. */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Extra esbuild command hooks, e.g. to copy a file into the bundle. */
-  readonly commandHooks?: nodejs.ICommandHooks;
+  /** Data files copied beside the bundle: name in the bundle → absolute source path. */
+  readonly bundleFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface QueueFedFunctionProps {
 export class QueueFedFunction extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly deadLetterAlarm: cloudwatch.Alarm;
@@ -64,7 +64,7 @@ export class QueueFedFunction extends Construct {
       key,
       logRetentionDays: props.logRetentionDays,
       ...(props.environment ? { environment: props.environment } : {}),
-      ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
+      ...(props.bundleFiles ? { bundleFiles: props.bundleFiles } : {}),
     });
     this.logGroup = parts.logGroup;
     this.role = parts.role;

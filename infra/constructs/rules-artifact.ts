@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -42,15 +41,11 @@ export interface RulesArtifactBundleProps {
   readonly refreshSeconds?: number;
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The deployment's rules artifact, built at synth: the shipped `rules/` plus
  * the customer's folders, every rule checked (a bad rule fails synth naming
  * file, rule and reason), packed with its digest. The detect function's
- * bundling copies it into the bundle (`afterBundling`), so the asset hash,
+ * bundling copies it into the bundle (`bundleFiles`), so the asset hash,
  * and therefore the deployed code version, changes with the rules.
  */
 export class RulesArtifactBundle extends Construct {
@@ -61,8 +56,8 @@ export class RulesArtifactBundle extends Construct {
   readonly localPath: string;
   /** Environment the detect function needs to find the artifact. */
   readonly environment: Readonly<Record<string, string>>;
-  /** Bundling hooks that put the artifact into the detect bundle. */
-  readonly commandHooks: nodejs.ICommandHooks;
+  /** What puts the artifact into the detect bundle: file name in the bundle → where it was written. */
+  readonly bundleFiles: Readonly<Record<string, string>>;
   private readonly bucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: RulesArtifactBundleProps) {
@@ -115,11 +110,7 @@ export class RulesArtifactBundle extends Construct {
       env[RulesSourceEnv.refreshSeconds] = String(props.refreshSeconds ?? DEFAULT_REFRESH_SECONDS);
     }
     this.environment = env;
-    this.commandHooks = {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir: string, outputDir: string) => [`cp ${shellQuote(source)} ${shellQuote(join(outputDir, RULES_ARTIFACT_FILE))}`],
-    };
+    this.bundleFiles = { [RULES_ARTIFACT_FILE]: source };
     this.node.addMetadata('mdr:rules-digest', this.digest);
   }
 

@@ -2,7 +2,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CaseTableKeys, Env, type ResourceNames, SWEEP_SCHEDULE, SWEEPER_ENTRY } from '../../shared/catalogue';
@@ -35,7 +35,7 @@ export const SWEEPER = {
  * one picks up every timer that is due.
  */
 export class Sweeper extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly rule: events.Rule;
 

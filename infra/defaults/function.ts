@@ -1,10 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag';
-import { bundlingOptions, type SizedFunction, stageFunctionProps } from './lambda';
+import { type SizedFunction, stageFunctionProps } from './lambda';
 import { logGroupProps } from './logs';
 
 export interface MdrFunctionProps {
@@ -16,14 +16,14 @@ export interface MdrFunctionProps {
   readonly key: kms.IKey;
   /** Days the function's logs are kept (rounded up to a period CloudWatch accepts). */
   readonly logRetentionDays: number;
-  /** Environment beyond `NODE_OPTIONS`; names come from the catalogue `Env`. */
+  /** Environment; names come from the catalogue `Env`. */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Extra esbuild command hooks, e.g. to copy a file into the bundle. */
-  readonly commandHooks?: nodejs.ICommandHooks;
+  /** Data files copied beside the bundle: name in the bundle → absolute source path. */
+  readonly bundleFiles?: Readonly<Record<string, string>>;
 }
 
 export interface MdrFunctionParts {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 }
@@ -44,14 +44,12 @@ export function createMdrFunction(scope: Construct, props: MdrFunctionProps): Md
   });
   logGroup.grantWrite(role);
 
-  const base = stageFunctionProps(props.spec);
-  const fn = new nodejs.NodejsFunction(scope, 'Function', {
-    ...base,
+  const fn = new lambda.Function(scope, 'Function', {
+    ...stageFunctionProps(props.spec, props.bundleFiles),
     role,
     logGroup,
     // Powertools logger: the service is the construct (Detect, CaseApi, …); INFO and up.
-    environment: { ...base.environment, POWERTOOLS_SERVICE_NAME: scope.node.id, POWERTOOLS_LOG_LEVEL: 'INFO', ...props.environment },
-    bundling: bundlingOptions(props.commandHooks, props.spec.runtimeModules),
+    environment: { POWERTOOLS_SERVICE_NAME: scope.node.id, POWERTOOLS_LOG_LEVEL: 'INFO', ...props.environment },
   });
   acknowledge(
     fn,

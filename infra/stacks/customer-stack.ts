@@ -9,7 +9,7 @@ import { CaseApi } from '../constructs/case-api';
 import { CaseTable } from '../constructs/case-table';
 import { DataBucket } from '../constructs/data-bucket';
 import { grantResponseActions } from '../constructs/response-actions';
-import { geoDataHooks } from '../defaults/geo-data';
+import { geoDataFiles } from '../defaults/geo-data';
 import { TELEMETRY_NODE_OPTIONS } from '../defaults/lambda';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { MdrBus } from '../constructs/mdr-bus';
@@ -173,9 +173,9 @@ export class CustomerStack extends Stack {
         key,
         logRetentionDays: config.logRetentionDays,
         environment: { ...common, ...stageEnv[spec.id] },
-        ...(spec.id === 'detect' ? { commandHooks: this.rules.commandHooks } : {}),
+        ...(spec.id === 'detect' ? { bundleFiles: this.rules.bundleFiles } : {}),
         // Offline geolocation tables ride in the enrich bundle: no network look-ups at run time.
-        ...(spec.id === 'enrich' ? { commandHooks: geoDataHooks() } : {}),
+        ...(spec.id === 'enrich' ? { bundleFiles: geoDataFiles() } : {}),
       });
     }
     const core = stages as Record<CoreStageId, QueueFedFunction> & { commands?: QueueFedFunction };

@@ -1,19 +1,21 @@
 /**
- * Cold start: each Lambda entry bundled as infra bundles it (esbuild, node22,
- * CommonJS, minified, source maps, BUNDLE_SETTINGS: the AWS SDK bundled from
- * its ESM builds, a stage's runtimeModules left out, as deployed) and, for comparison, with the SDK external (the
+ * Cold start: each Lambda entry bundled as infra bundles it (the same
+ * functionBuildOptions: the AWS SDK bundled from its ESM builds, a stage's
+ * runtimeModules left out, as deployed) and, for comparison, with the SDK external (the
  * runtime's copy, resolved from node_modules); its size, and the time to load the module
  * (its initialisation, env read, clients constructed, rules compiled) in a
- * fresh node process. No AWS call is made: AWS_ENDPOINT_URL points at a port
+ * fresh node process started with the function's NODE_OPTIONS. No AWS call is made: AWS_ENDPOINT_URL points at a port
  * nothing listens on and the modules call nothing at load.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
-import { BUNDLE_SETTINGS, bundleAliases, ESBUILD_TARGET } from '../../infra/defaults/lambda';
-import { Env, STAGES } from '../../shared/catalogue';
+import { build } from 'esbuild';
+import { functionBuildOptions } from '../../infra/defaults/bundle';
+import { NODE_OPTIONS_BY_STAGE } from '../../infra/defaults/lambda';
+import { RulesSourceEnv } from '../../shared/aws/rules-source';
+import { Env, STAGES, type StageId } from '../../shared/catalogue';
 import { buildRulesArtifact, readRuleFiles } from '../../shared/detect/rule-files';
 import { DEFAULT_ESCALATION } from '../../shared/escalation/policy';
 import { cloudTrailRuleFiles } from './generators';
@@ -35,23 +37,6 @@ export interface ColdRow {
   initMs: number;
   processMs: number;
   rssMb: number;
-}
-
-/** esbuild options of a function entry as infra/defaults/lambda.ts bundles it (a stage's runtimeModules left out). */
-export function asDeployed(entry: string, runtimeModules: readonly string[] = [], root = repoRoot()): BuildOptions {
-  return {
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: ESBUILD_TARGET,
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
-    mainFields: [...BUNDLE_SETTINGS.mainFields],
-    alias: bundleAliases(root),
-    external: [...runtimeModules],
-  };
 }
 
 const CHILD = `
@@ -86,6 +71,9 @@ export function dummyEnv(artifact: string): Record<string, string> {
     [Env.quarantineQueueUrl]: 'http://127.0.0.1:1/000000000000/bench-quarantine',
     [Env.tableName]: 'bench-cases',
     [Env.rulesArtifact]: artifact,
+    // As deployed: detect re-reads the artifact from the data bucket (on its first batch, not at load).
+    [RulesSourceEnv.bucket]: 'bench-data',
+    [RulesSourceEnv.key]: 'rules/current.json',
     [Env.escalationPolicy]: JSON.stringify(DEFAULT_ESCALATION),
     [Env.channels]: JSON.stringify({ webhook: { kind: 'webhook', url: 'http://127.0.0.1:1/hook', timeoutMs: 5000 } }),
     [Env.webhookSecretId]: 'bench/webhook-signing',
@@ -100,9 +88,14 @@ export function dummyEnv(artifact: string): Record<string, string> {
   };
 }
 
-function loadOnce(bundle: string, env: Record<string, string>, nodePath: string): { initMs: number; processMs: number; rss: number } {
-  const res = spawnSync(process.execPath, ['--enable-source-maps', '-e', CHILD, bundle], {
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: nodePath, ...env },
+/** NODE_OPTIONS the stack gives a function (infra/defaults/lambda.ts): Node starts with them on Lambda. */
+export function nodeOptionsOf(fn: string): string {
+  return NODE_OPTIONS_BY_STAGE[fn as StageId] ?? '';
+}
+
+function loadOnce(bundle: string, env: Record<string, string>, nodePath: string, nodeOptions = ''): { initMs: number; processMs: number; rss: number } {
+  const res = spawnSync(process.execPath, ['-e', CHILD, bundle], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: nodePath, ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -128,10 +121,9 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
       const entry = join(root, 'functions', fn, 'index.ts');
       await build({
         // The external variant keeps the SDK's own resolution and leaves all of it out.
-        ...(variant === 'sdk bundled' ? asDeployed(entry, STAGES[fn as keyof typeof STAGES]?.runtimeModules, root) : { ...asDeployed(entry, [], root), mainFields: undefined, alias: undefined, external: ['@aws-sdk/*'] }),
+        ...(variant === 'sdk bundled' ? functionBuildOptions(entry, STAGES[fn as StageId]?.runtimeModules, root) : { ...functionBuildOptions(entry, [], root), mainFields: undefined, alias: undefined, external: ['@aws-sdk/*'] }),
         outfile,
         logLevel: 'silent',
-        absWorkingDir: root,
       });
       const bytes = statSync(outfile).size;
       const mapBytes = statSync(`${outfile}.map`).size;
@@ -140,7 +132,7 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
         const env = dummyEnv(artifact);
         let samples;
         try {
-          samples = Array.from({ length: runs }, () => loadOnce(outfile, env, nodePath));
+          samples = Array.from({ length: runs }, () => loadOnce(outfile, env, nodePath, nodeOptionsOf(fn)));
         } catch (e) {
           const reason = (e as Error).message.split('\n').find((l) => /Error:/.test(l)) ?? (e as Error).message.slice(0, 200);
           o.log(`cold start ${fn} (${variant}): could not load: ${reason}`);

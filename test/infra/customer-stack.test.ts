@@ -6,7 +6,7 @@ import { parseRulesArtifact } from '../../shared/detect/rules-artifact';
 import { RULES_ARTIFACT_FILE } from '../../infra/constructs/rules-artifact';
 import type { CustomerStack } from '../../infra/stacks/customer-stack';
 import { customerConfig, nagViolations, refId, resourcesOf, testApp } from './helpers';
-import { TELEMETRY_NODE_OPTIONS } from '../../infra/defaults/lambda';
+import { NODE_OPTIONS_BY_STAGE, TELEMETRY_NODE_OPTIONS } from '../../infra/defaults/lambda';
 
 /** Logical id prefix of CDK's BucketDeployment singleton (copies the rules artifact at deploy time). */
 const CDK_COPIER = 'CustomCDKBucketDeployment';
@@ -98,9 +98,14 @@ describe('customer stack', () => {
       Architectures: ['arm64'],
       Timeout: spec.timeoutSeconds,
       MemorySize: spec.memoryMb,
-      // Telemetry stages get a larger young generation (their batches are many short-lived objects).
-      Environment: { Variables: { NODE_OPTIONS: ['normalize', 'detect'].includes(id) ? TELEMETRY_NODE_OPTIONS : '--enable-source-maps', [Env.tenantId]: 'acme' } },
+      Handler: 'index.handler',
+      Environment: { Variables: { [Env.tenantId]: 'acme' } },
     });
+    // Telemetry stages get a larger young generation (their batches are many short-lived objects), as the
+    // cold-start benchmark starts them; no function has --enable-source-maps (functions/stack-traces.ts).
+    const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.NODE_OPTIONS).toBe(NODE_OPTIONS_BY_STAGE[id]);
+    expect(['normalize', 'detect'].includes(id) ? TELEMETRY_NODE_OPTIONS : undefined).toBe(NODE_OPTIONS_BY_STAGE[id]);
     // Explicit, encrypted log group with the configured retention.
     const logGroupId = refId((fn.Properties?.LoggingConfig as { LogGroup: unknown }).LogGroup)!;
     expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId].Properties).toMatchObject({
