@@ -65,6 +65,34 @@ const SECURITY_4688 = [
   'ParentProcessName', 'MandatoryLabel',
 ];
 
+/**
+ * EventData names of the Security events SigmaHQ's `service: security`
+ * rules select (Windows audit schema): logons and logoffs (4624, 4625, 4634,
+ * 4648, 4672), Kerberos and NTLM (4768, 4769, 4771, 4776), shares (5140,
+ * 5145), objects and handles (4656, 4662, 4663, 5136), accounts and groups
+ * (4720–4767, 4728–4757, 4741, 4742, 4765), services and tasks (4697, 4698,
+ * 4699, 4702), filtering platform connections (5156, 5157), privileges
+ * (4673, 4674). Lint only: the rules read these names from the event itself.
+ */
+const SECURITY_EVENTS = [
+  'SubjectUserSid', 'SubjectUserName', 'SubjectDomainName', 'SubjectLogonId', 'TargetUserSid', 'TargetUserName', 'TargetDomainName',
+  'TargetLogonId', 'TargetLinkedLogonId', 'TargetOutboundUserName', 'TargetOutboundDomainName', 'TargetServerName', 'TargetInfo',
+  'TargetSid', 'NewTargetUserName', 'OldTargetUserName', 'LogonType', 'LogonProcessName', 'AuthenticationPackageName', 'LmPackageName',
+  'PackageName', 'WorkstationName', 'Workstation', 'LogonGuid', 'TransmittedServices', 'KeyLength', 'ProcessId', 'ProcessName',
+  'IpAddress', 'IpPort', 'ImpersonationLevel', 'RestrictedAdminMode', 'VirtualAccount', 'ElevatedToken', 'Status', 'SubStatus',
+  'FailureReason', 'PrivilegeList', 'ServiceName', 'ServiceSid', 'TicketOptions', 'TicketEncryptionType', 'PreAuthType',
+  'CertIssuerName', 'CertSerialNumber', 'CertThumbprint', 'ObjectServer', 'ObjectType', 'ObjectName', 'HandleId', 'AccessList',
+  'AccessMask', 'AccessReason', 'Properties', 'OperationType', 'AdditionalInfo', 'AdditionalInfo2', 'ResourceAttributes',
+  'ShareName', 'ShareLocalPath', 'RelativeTargetName', 'OpCorrelationID', 'AppCorrelationID', 'DSName', 'DSType', 'ObjectDN',
+  'ObjectGUID', 'ObjectClass', 'AttributeLDAPDisplayName', 'AttributeSyntaxOID', 'AttributeValue', 'SamAccountName',
+  'DisplayName', 'UserPrincipalName', 'HomeDirectory', 'HomePath', 'ScriptPath', 'ProfilePath', 'UserWorkstations',
+  'PasswordLastSet', 'AccountExpires', 'PrimaryGroupId', 'AllowedToDelegateTo', 'OldUacValue', 'NewUacValue',
+  'UserAccountControl', 'UserParameters', 'SidHistory', 'LogonHours', 'DnsHostName', 'ServicePrincipalNames', 'MemberName',
+  'MemberSid', 'ServiceFileName', 'ServiceType', 'ServiceStartType', 'ServiceAccount', 'TaskName', 'TaskContent', 'Service',
+  'Application', 'Direction', 'SourceAddress', 'SourcePort', 'DestAddress', 'DestPort', 'Protocol', 'FilterRTID', 'FilterOrigin',
+  'LayerName', 'LayerRTID', 'RemoteUserID', 'RemoteMachineID', 'CallerProcessId', 'CallerProcessName',
+];
+
 /** Sysmon events 12, 13, 14 fields. */
 const SYSMON_REGISTRY = ['RuleName', 'EventType', 'UtcTime', 'ProcessGuid', 'ProcessId', 'Image', 'TargetObject', 'Details', 'NewName', 'User'];
 
@@ -81,8 +109,15 @@ export const FIELD_MAPPINGS: readonly FieldMapping[] = [
   },
   {
     logsource: { product: 'okta', service: 'okta' },
-    // SigmaHQ's Okta rules write the System Log's top-level names in lower case (eventtype: …).
-    fields: { eventtype: 'eventType', legacyeventtype: 'legacyEventType', displaymessage: 'displayMessage' },
+    // SigmaHQ's Okta rules write the System Log's names in lower case (eventtype: …, actor.alternateid), and
+    // one reads a bare alternateId, which the System Log has only under actor (the principal who acted).
+    fields: {
+      eventtype: 'eventType',
+      legacyeventtype: 'legacyEventType',
+      displaymessage: 'displayMessage',
+      'actor.alternateid': 'actor.alternateId',
+      alternateId: 'actor.alternateId',
+    },
     known: [
       'uuid', 'published', 'eventType', 'version', 'severity', 'legacyEventType', 'displayMessage', 'actor', 'client', 'device',
       'outcome', 'target', 'transaction', 'debugContext', 'authenticationContext', 'securityContext', 'request',
@@ -97,6 +132,11 @@ export const FIELD_MAPPINGS: readonly FieldMapping[] = [
     logsource: { product: 'windows', service: 'security', category: 'process_creation' },
     fields: { Image: 'NewProcessName', ParentImage: 'ParentProcessName', LogonId: 'SubjectLogonId' },
     known: [...WINDOWS_SYSTEM, ...SECURITY_4688],
+  },
+  {
+    // Every Security event: its own EventData names (4688's are above, with the process_creation mapping).
+    logsource: { product: 'windows', service: 'security' },
+    known: [...WINDOWS_SYSTEM, ...SECURITY_4688, ...SECURITY_EVENTS],
   },
   ...['registry_add', 'registry_delete', 'registry_set', 'registry_rename', 'registry_event'].map((category) => ({
     logsource: { product: 'windows', service: 'sysmon', category },

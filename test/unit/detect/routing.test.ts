@@ -156,6 +156,55 @@ describe('OCSF rules and field mappings', () => {
     expect(lintRules([{ path: 'o.yml', text: rule('okta-lower', '{ product: okta, service: okta }', `sel: { eventtype: x, legacyeventtype: y }\ncondition: sel`) }])[0].warnings).toBeUndefined();
   });
 
+  it('reads the alternate id of an Okta actor under the names SigmaHQ rules give it (actor.alternateid, alternateId)', () => {
+    // The shapes of SigmaHQ's password-in-alternate-id and session-impersonation rules, written here.
+    const s = compileRules([
+      {
+        path: 'pw.yml',
+        text: rule('pw-in-id', '{ product: okta, service: okta }', `selection: { legacyeventtype: core.user_auth.login_failed }\nfilter_main: { actor.alternateid|re: '^0oa.*|@' }\ncondition: selection and not filter_main`),
+      },
+      {
+        path: 'imp.yml',
+        text: rule('impersonation', '{ product: okta, service: okta }', `selection: { eventType: user.session.impersonation.grant }\nfilter: { alternateId|contains: system@okta.com }\ncondition: selection and not filter`),
+      },
+    ]);
+    const okta = { product: 'okta', service: 'okta' };
+    const failed = (alternateId: string) => ({ eventType: 'user.session.start', legacyEventType: 'core.user_auth.login_failed', actor: { type: 'User', alternateId } });
+    const ids = (e: Record<string, unknown>) => s.evaluate(okta, e).map((r) => r.id);
+    expect(ids(failed('alice@example.com'))).toEqual([]);
+    expect(ids(failed('Winter2026!'))).toEqual(['pw-in-id']);
+    const grant = (alternateId: string) => ({ eventType: 'user.session.impersonation.grant', actor: { alternateId }, target: [{ alternateId: 'system@okta.com' }] });
+    expect(ids(grant('system@okta.com'))).toEqual([]);
+    expect(ids(grant('mallory@example.com'))).toEqual(['impersonation']);
+    expect(lintRules([{ path: 'i.yml', text: rule('i', '{ product: okta, service: okta }', `sel: { alternateId: x, actor.alternateid: y }\ncondition: sel`) }])[0].warnings).toBeUndefined();
+  });
+
+  it('knows the EventData names of Security events beyond 4688, so SigmaHQ logon rules lint clean', () => {
+    const logon = rule(
+      'rdp-logon',
+      '{ product: windows, service: security }',
+      `selection: { EventID: 4624, LogonType: 10, AuthenticationPackageName: Negotiate }\nfilter: { IpAddress|cidr: 10.0.0.0/8 }\ncondition: selection and not filter`,
+    );
+    expect(lintRules([{ path: 'l.yml', text: logon }])[0].warnings).toBeUndefined();
+    expect(lintRules([{ path: 'x.yml', text: rule('typo', '{ product: windows, service: security }', `sel: { IpAdress: 1.2.3.4 }\ncondition: sel`) }])[0].warnings).toEqual([
+      expect.stringContaining(`field 'IpAdress'`),
+    ]);
+    // The rule reads the event's own fields.
+    const e4624 = normalized({
+      EventID: 4624,
+      Channel: 'Security',
+      Computer: 'DC-1.corp.example.com',
+      TimeCreated: '2026-11-20T10:00:00Z',
+      TargetUserName: 'alice',
+      LogonType: 10,
+      AuthenticationPackageName: 'Negotiate',
+      IpAddress: '203.0.113.9',
+    });
+    const s = compileRules([{ path: 'l.yml', text: logon }]);
+    expect(fired(s, e4624)).toEqual(['rdp-logon']);
+    expect(fired(s, normalized({ ...e4624.raw, IpAddress: '10.1.2.3' }))).toEqual([]);
+  });
+
   it('every declared mapping target is a known field of its logsource', () => {
     for (const m of FIELD_MAPPINGS) {
       for (const path of Object.values(m.fields ?? {})) expect(m.known).toContain(path.split('.')[0]);
