@@ -10,6 +10,7 @@ import { Env } from '../../shared/catalogue';
 import { requireEnv } from '../../shared/config/env';
 import { loadArtifact, parseRulesArtifact, staticRules, type RulesProvider } from '../../shared/detect/rules-artifact';
 import { CorrelationEngine } from '../../shared/detect/sigma/correlation';
+import type { RuleSet } from '../../shared/detect/sigma/ruleset';
 import { sqsStage } from '../sqs-stage';
 import { createDetectHandler } from './handler';
 
@@ -17,9 +18,11 @@ const env = requireEnv([Env.busName, Env.quarantineQueueUrl, Env.tenantId, Env.r
 
 // The artifact ships inside the bundle (copied at synth); a relative path is resolved beside this file.
 const artifactPath = isAbsolute(env[Env.rulesArtifact]) ? env[Env.rulesArtifact] : join(__dirname, env[Env.rulesArtifact]);
-const bundled = loadArtifact(parseRulesArtifact(readFileSync(artifactPath, 'utf8')));
+const bundled = parseRulesArtifact(readFileSync(artifactPath, 'utf8'));
 
 // With a rules bucket configured, the artifact in S3 replaces the bundled one without a code deploy.
+// The first batch reads it (the same artifact, as deployed), so the bundled rules are compiled
+// when first run, not here: once, instead of here and again from S3's copy.
 // Path-style against a local endpoint (moto); virtual-hosted on AWS.
 const s3 = new S3Client({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL });
 const bucket = process.env[RulesSourceEnv.bucket];
@@ -30,13 +33,13 @@ const rules: RulesProvider = bucket
       bucket,
       key: requireEnv([RulesSourceEnv.key])[RulesSourceEnv.key],
       refreshSeconds: Number.isFinite(refresh) && refresh >= 0 ? refresh : DEFAULT_REFRESH_SECONDS,
-      initial: bundled,
+      initial: { digest: bundled.digest, load: () => loadArtifact(bundled) },
     })
-  : staticRules(bundled);
+  : staticRules(loadArtifact(bundled));
 
 // Correlation windows need state; without correlation rules detect stays free of DynamoDB.
 let store: DynamoCorrelationStore | undefined;
-const correlationsFor = (set: typeof bundled.rules) => {
+const correlationsFor = (set: RuleSet) => {
   if (set.correlations.length === 0) return undefined;
   store ??= new DynamoCorrelationStore(new DynamoDBClient({}), requireEnv([Env.tableName])[Env.tableName]);
   return new CorrelationEngine(set, { store });

@@ -19,12 +19,24 @@ export interface S3RulesSourceOptions {
   key: string;
   /** At most one S3 request per this many seconds. */
   refreshSeconds: number;
-  /** What detect runs until S3 gives a good artifact: the one bundled with the function. */
-  initial: LoadedRules;
+  /**
+   * What detect runs until S3 gives a good artifact: the one bundled with
+   * the function, compiled, or its digest and how to compile it when first
+   * run. Deployed, the bucket holds that same artifact: the first batch
+   * compiles S3's copy (as it always did) and runs it, so the bundled one is
+   * compiled only if S3 cannot be read, not at every cold start as well.
+   */
+  initial: LoadedRules | DeferredRules;
   /** Milliseconds clock (tests). */
   now?: () => number;
   /** One JSON line per event worth telling (a new rule set, a failure); stdout by default. */
   log?: (line: string) => void;
+}
+
+/** A rule set named by its artifact's digest, compiled on first use. */
+export interface DeferredRules {
+  readonly digest: string;
+  load(): LoadedRules;
 }
 
 function statusOf(e: unknown): number | undefined {
@@ -43,7 +55,11 @@ function statusOf(e: unknown): number | undefined {
  * the same way, once until it recovers.
  */
 export class S3RulesSource implements RulesProvider {
-  private loaded: LoadedRules;
+  /** The running rules; undefined while the deferred initial rules have not been compiled. */
+  private loaded: LoadedRules | undefined;
+  private readonly deferred: DeferredRules | undefined;
+  /** The running rules' digest. */
+  private digest: string;
   private etag: string | undefined;
   private checkedAt = -Infinity;
   private inflight: Promise<void> | undefined;
@@ -53,7 +69,9 @@ export class S3RulesSource implements RulesProvider {
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: S3RulesSourceOptions) {
-    this.loaded = opts.initial;
+    if ('load' in opts.initial) this.deferred = opts.initial;
+    else this.loaded = opts.initial;
+    this.digest = opts.initial.digest;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? ((l) => process.stdout.write(`${l}\n`));
   }
@@ -66,7 +84,7 @@ export class S3RulesSource implements RulesProvider {
       });
       await this.inflight;
     }
-    return this.loaded;
+    return (this.loaded ??= (this.deferred as DeferredRules).load());
   }
 
   private where(): string {
@@ -95,13 +113,18 @@ export class S3RulesSource implements RulesProvider {
     try {
       next = loadArtifact(parseRulesArtifact(text));
     } catch (e) {
-      this.problem(`rules artifact ${this.where()} (ETag ${etag ?? '?'}) not loaded, keeping rules ${this.loaded.digest}: ${(e as Error).message}`);
+      this.problem(`rules artifact ${this.where()} (ETag ${etag ?? '?'}) not loaded, keeping rules ${this.digest}: ${(e as Error).message}`);
       return;
     }
     this.reported = undefined;
-    if (next.digest === this.loaded.digest) return;
-    const previous = this.loaded.digest;
+    if (next.digest === this.digest) {
+      // The rule set running already; deferred, S3's copy is it, compiled.
+      this.loaded ??= next;
+      return;
+    }
+    const previous = this.digest;
     this.loaded = next;
+    this.digest = next.digest;
     this.log(JSON.stringify({ level: 'INFO', message: 'rules artifact loaded', source: this.where(), etag, versionId, digest: next.digest, previous, rules: next.rules.rules.length, suppressions: next.suppressions.size }));
   }
 
@@ -115,7 +138,7 @@ export class S3RulesSource implements RulesProvider {
         [RULES_LOAD_ERROR_METRIC]: 1,
         level: 'ERROR',
         message,
-        running: this.loaded.digest,
+        running: this.digest,
       }),
     );
   }

@@ -94,4 +94,37 @@ describe('S3 rules source', () => {
     expect(await ids(src)).toEqual(['bundled']);
     expect(logs).toEqual([expect.objectContaining({ level: 'ERROR', message: `no rules artifact at s3://${bucket}/rules/never-written.json`, running: bundled.digest })]);
   });
+
+  it('compiles deferred bundled rules only when S3 gives none: S3 holding the same artifact (as deployed) or another one, its copy runs', async () => {
+    let compiles = 0;
+    const deferred = (k: string) =>
+      new S3RulesSource({
+        s3,
+        bucket,
+        key: k,
+        refreshSeconds: 60,
+        initial: { digest: bundled.digest, load: () => (compiles++, loadArtifact(bundled)) },
+        now: () => clock,
+        log: (l) => logs.push(JSON.parse(l) as Record<string, unknown>),
+      });
+    // As deployed: the bucket holds the bundled artifact; the first batch compiles S3's copy and runs it, nothing else.
+    await put(JSON.stringify(bundled), 'rules/same.json');
+    const same = deferred('rules/same.json');
+    expect(await ids(same)).toEqual(['bundled']);
+    expect((await same.current()).digest).toBe(bundled.digest);
+    clock += 60_000;
+    expect(await ids(same)).toEqual(['bundled']);
+    expect(logs).toEqual([]);
+
+    await put(JSON.stringify(artifact(rule('replaced', 'CreateUser'))), 'rules/replaced.json');
+    expect(await ids(deferred('rules/replaced.json'))).toEqual(['replaced']);
+    expect(compiles).toBe(0);
+
+    // Nothing to read in S3: the bundled rules are compiled, once, and run.
+    const missing = deferred('rules/missing.json');
+    expect(await ids(missing)).toEqual(['bundled']);
+    clock += 60_000;
+    expect(await ids(missing)).toEqual(['bundled']);
+    expect(compiles).toBe(1);
+  });
 });
