@@ -11,7 +11,9 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfGroup, type OcsfNetworkEndpointExt, type OcsfUserExt } from '../../ocsf/classes';
-import { baseEvent, compact, isObj, isoTime, optArr, optObj, optStr, reqStr, type Rec } from './common';
+import { baseEvent, compact, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, type Rec } from './common';
+
+const PRODUCT = sharedProduct({ name: 'Okta System Log', vendor_name: 'Okta' });
 
 function isOktaEvent(r: Rec): boolean {
   return typeof r.uuid === 'string' && typeof r.eventType === 'string' && r.published !== undefined && isObj(r.actor);
@@ -77,13 +79,18 @@ function apiActivity(eventType: string): number {
 function asUser(o: Rec | undefined): OcsfUserExt | undefined {
   if (!o) return undefined;
   const alt = typeof o.alternateId === 'string' ? o.alternateId : undefined;
-  return compact<OcsfUserExt>({
-    uid: typeof o.id === 'string' ? o.id : undefined,
-    name: typeof o.displayName === 'string' ? o.displayName : alt,
-    email_addr: alt && alt.includes('@') ? alt : undefined,
-    uid_alt: alt,
-    type: typeof o.type === 'string' ? o.type : undefined,
-  });
+  const uid = typeof o.id === 'string' ? o.id : undefined;
+  const name = typeof o.displayName === 'string' ? o.displayName : alt;
+  const type = typeof o.type === 'string' ? o.type : undefined;
+  // Built member by member (what compact() gave, without the intermediate object): same members, same order.
+  if (uid === undefined && name === undefined && alt === undefined && type === undefined) return undefined;
+  const user: OcsfUserExt = {};
+  if (uid !== undefined) user.uid = uid;
+  if (name !== undefined) user.name = name;
+  if (alt !== undefined && alt.includes('@')) user.email_addr = alt;
+  if (alt !== undefined) user.uid_alt = alt;
+  if (type !== undefined) user.type = type;
+  return user;
 }
 
 function targets(rec: Rec): Rec[] {
@@ -102,23 +109,22 @@ function srcEndpoint(client: Rec | undefined): OcsfNetworkEndpointExt {
   if (!client) return {};
   const geo = isObj(client.geographicalContext) ? client.geographicalContext : undefined;
   const loc = geo && isObj(geo.geolocation) ? geo.geolocation : undefined;
-  return (
-    compact<OcsfNetworkEndpointExt>({
-      ip: typeof client.ipAddress === 'string' ? client.ipAddress : undefined,
-      location: geo
-        ? compact({
-            city: typeof geo.city === 'string' ? geo.city : undefined,
-            region: typeof geo.state === 'string' ? geo.state : undefined,
-            country: typeof geo.country === 'string' ? geo.country : undefined,
-            postal_code: typeof geo.postalCode === 'string' ? geo.postalCode : undefined,
-            lat: loc && typeof loc.lat === 'number' ? loc.lat : undefined,
-            long: loc && typeof loc.lon === 'number' ? loc.lon : undefined,
-          })
-        : undefined,
-      uid: typeof client.device === 'string' ? client.device : undefined,
-      name: typeof client.zone === 'string' && client.zone !== 'null' ? client.zone : undefined,
-    }) ?? {}
-  );
+  // Built member by member, absent ones left out (what compact() gave): same members, same order.
+  const ep: OcsfNetworkEndpointExt = {};
+  if (typeof client.ipAddress === 'string') ep.ip = client.ipAddress;
+  if (geo) {
+    let location: Rec | undefined;
+    if (typeof geo.city === 'string') (location ??= {}).city = geo.city;
+    if (typeof geo.state === 'string') (location ??= {}).region = geo.state;
+    if (typeof geo.country === 'string') (location ??= {}).country = geo.country;
+    if (typeof geo.postalCode === 'string') (location ??= {}).postal_code = geo.postalCode;
+    if (loc && typeof loc.lat === 'number') (location ??= {}).lat = loc.lat;
+    if (loc && typeof loc.lon === 'number') (location ??= {}).long = loc.lon;
+    if (location) ep.location = location as OcsfNetworkEndpointExt['location'];
+  }
+  if (typeof client.device === 'string') ep.uid = client.device;
+  if (typeof client.zone === 'string' && client.zone !== 'null') ep.name = client.zone;
+  return ep;
 }
 
 export function mapOktaEvent(rec: Rec): TelemetryEvent {
@@ -134,9 +140,16 @@ export function mapOktaEvent(rec: Rec): TelemetryEvent {
   const status_id = result === 'SUCCESS' || result === 'ALLOW' ? 1 : result === 'FAILURE' || result === 'DENY' ? 2 : result ? 99 : 0;
   const severity = optStr(rec, 'severity');
   const tgts = targets(rec);
-  const targetUser = tgts.find((t) => t.type === 'User');
-  const targetGroup = tgts.find((t) => t.type === 'UserGroup');
-  const targetApp = tgts.find((t) => t.type === 'AppInstance');
+  // The first target of each type, in one pass.
+  let targetUser: Rec | undefined;
+  let targetGroup: Rec | undefined;
+  let targetApp: Rec | undefined;
+  for (let i = 0; i < tgts.length; i++) {
+    const t = tgts[i];
+    if (t.type === 'User') targetUser ??= t;
+    else if (t.type === 'UserGroup') targetGroup ??= t;
+    else if (t.type === 'AppInstance') targetApp ??= t;
+  }
   const actorUser = asUser(actorObj) ?? { name: 'unknown' };
   const ua = client && isObj(client.userAgent) && typeof client.userAgent.rawUserAgent === 'string' ? client.userAgent.rawUserAgent : undefined;
 
@@ -149,11 +162,10 @@ export function mapOktaEvent(rec: Rec): TelemetryEvent {
     severity_id: severity ? (SEVERITY[severity] ?? 99) : 1,
     product_version: optStr(rec, 'version'),
   };
-  const product = { name: 'Okta System Log', vendor_name: 'Okta' };
   let ocsf: OcsfEvent;
   const auth = authActivity(eventType);
   if (auth !== undefined) {
-    ocsf = baseEvent(OcsfClass.Authentication, auth, time, product, common);
+    ocsf = baseEvent(OcsfClass.Authentication, auth, time, PRODUCT, common);
     ocsf.user = actorUser;
     ocsf.service = targetApp ? compact({ name: typeof targetApp.displayName === 'string' ? targetApp.displayName : undefined, uid: typeof targetApp.id === 'string' ? targetApp.id : undefined }) ?? { name: 'Okta' } : { name: 'Okta' };
     if (eventType.includes('mfa') || (authCtx && typeof authCtx.authenticationStep === 'number' && authCtx.authenticationStep > 0)) ocsf.is_mfa = true;
@@ -162,11 +174,11 @@ export function mapOktaEvent(rec: Rec): TelemetryEvent {
     }
     if (authCtx && typeof authCtx.credentialType === 'string') ocsf.auth_protocol = authCtx.credentialType;
   } else if (ACCOUNT_CHANGE[eventType] !== undefined) {
-    ocsf = baseEvent(OcsfClass.AccountChange, ACCOUNT_CHANGE[eventType], time, product, common);
+    ocsf = baseEvent(OcsfClass.AccountChange, ACCOUNT_CHANGE[eventType], time, PRODUCT, common);
     // Self-service events (password change, MFA enrollment) may have no target: the actor is the subject.
     ocsf.user = asUser(targetUser) ?? actorUser;
   } else if (GROUP_MANAGEMENT[eventType] !== undefined) {
-    ocsf = baseEvent(OcsfClass.GroupManagement, GROUP_MANAGEMENT[eventType], time, product, common);
+    ocsf = baseEvent(OcsfClass.GroupManagement, GROUP_MANAGEMENT[eventType], time, PRODUCT, common);
     ocsf.group = compact<OcsfGroup>({
       uid: targetGroup && typeof targetGroup.id === 'string' ? targetGroup.id : undefined,
       name: targetGroup && typeof targetGroup.displayName === 'string' ? targetGroup.displayName : undefined,
@@ -174,7 +186,7 @@ export function mapOktaEvent(rec: Rec): TelemetryEvent {
     const u = asUser(targetUser);
     if (u) ocsf.user = u;
   } else {
-    ocsf = baseEvent(OcsfClass.ApiActivity, apiActivity(eventType), time, product, common);
+    ocsf = baseEvent(OcsfClass.ApiActivity, apiActivity(eventType), time, PRODUCT, common);
     ocsf.api = { operation: eventType, service: { name: 'Okta' } };
     const dbg = isObj(rec.debugContext) && isObj(rec.debugContext.debugData) ? rec.debugContext.debugData : undefined;
     if (dbg && typeof dbg.requestId === 'string') ocsf.api.request = { uid: dbg.requestId };
