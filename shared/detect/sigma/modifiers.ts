@@ -203,6 +203,32 @@ function expand(raw: string, placeholders: Record<string, string[]> | undefined)
 }
 
 /**
+ * Placeholder expansion on the written text, for the modifiers that read a value whole (`cidr`,
+ * `re`): each configured value is inserted as written; `\%` is a literal percent.
+ */
+function expandText(raw: string, placeholders: Record<string, string[]> | undefined): string[] {
+  let out = [''];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\' && raw[i + 1] === '%') {
+      out = out.map((o) => o + '%');
+      i++;
+      continue;
+    }
+    const end = raw[i] === '%' ? raw.indexOf('%', i + 1) : -1;
+    if (end < 0) {
+      out = out.map((o) => o + raw[i]);
+      continue;
+    }
+    const name = raw.slice(i + 1, end);
+    const values = placeholders?.[name];
+    if (!values || values.length === 0) unsupported(`placeholder %${name}% has no configured values`);
+    out = out.flatMap((o) => values.map((v) => o + v));
+    i = end;
+  }
+  return out;
+}
+
+/**
  * Applies a modifier chain to the rule values of one field.
  * `values` are the YAML scalars (a single value is a one-element list).
  */
@@ -219,13 +245,19 @@ export function applyModifiers(field: string, modifiers: string[], values: unkno
   }
   // expand substitutes placeholders in the written value wherever it stands in the chain: SigmaHQ writes
   // `contains|expand` as often as `expand|contains`, and pySigma marks placeholders on the rule text either way.
+  // `cidr` and `re` read the value whole, so for them (`cidr|expand`, `re|expand`) the text is substituted.
   if (modifiers.includes('expand')) {
-    spec.values = spec.values.flatMap((v) => expand(asText(v, 'expand'), options.placeholders).map((pat) => ({ k: 'str' as const, pat })));
+    const whole = modifiers.includes('cidr') || modifiers.includes('re');
+    spec.values = spec.values.flatMap((v) =>
+      whole
+        ? expandText(asText(v, 'expand'), options.placeholders).map(scalarValue)
+        : expand(asText(v, 'expand'), options.placeholders).map((pat) => ({ k: 'str' as const, pat })),
+    );
   }
   for (const mod of modifiers) {
     if (seen.has(mod) && mod !== 'base64' && !mod.startsWith('utf16')) fail(`modifier '${mod}' is repeated`);
     seen.add(mod);
-    if (reSource !== undefined && !(mod in RE_FLAGS) && mod !== 'all' && mod !== 'neq') {
+    if (reSource !== undefined && !(mod in RE_FLAGS) && mod !== 'all' && mod !== 'neq' && mod !== 'expand') {
       fail(`modifier '${mod}' cannot follow 're'`);
     }
     switch (mod) {

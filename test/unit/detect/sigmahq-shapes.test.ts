@@ -49,3 +49,36 @@ sel_a:
 condition: 1 of other_* or not all of none_*`)).toMatch(/'other_\*', 'none_\*' match no search identifier, so nothing is left to match/);
   });
 });
+
+describe('expand on a modifier that reads the value whole', () => {
+  // Shape: a management-network placeholder whose values are CIDR networks (`src_ip|cidr|expand`).
+  const detection = `
+selection:
+  proto: udp
+  src_ip|cidr|expand: '%mgmt_nets%'
+condition: selection`;
+
+  test('cidr|expand takes the placeholder values as networks (IPv4 and IPv6)', () => {
+    const m = matcher(detection, { placeholders: { mgmt_nets: ['10.20.0.0/16', '2001:db8:20::/48'] } });
+    expect(m({ proto: 'udp', src_ip: '10.20.7.1' })).toBe(true);
+    expect(m({ proto: 'udp', src_ip: '2001:db8:20::9' })).toBe(true);
+    expect(m({ proto: 'udp', src_ip: '10.21.7.1' })).toBe(false);
+  });
+
+  test('without configured values it is unsupported, not an error', () => {
+    const [res] = lintOne(`title: t\nid: shape-2\nlogsource:\n  product: test\ndetection:\n${detection.replace(/^\n/, '').replace(/^/gm, '  ')}\n`);
+    expect(res).toMatchObject({ status: 'unsupported', reason: expect.stringMatching(/placeholder %mgmt_nets% has no configured values/) });
+  });
+
+  test('re|expand substitutes the placeholder text into the expression', () => {
+    const m = matcher(
+      `
+selection:
+  host|re|expand: '^%site%-srv[0-9]+$'
+condition: selection`,
+      { placeholders: { site: ['par', 'ber'] } },
+    );
+    expect(m({ host: 'ber-srv12' })).toBe(true);
+    expect(m({ host: 'lon-srv12' })).toBe(false);
+  });
+});
