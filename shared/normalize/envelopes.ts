@@ -112,6 +112,24 @@ function eachJsonDocument(text: string, options: UnwrapOptions, emit: (v: Locate
     if (v.size > max && !isContainer(v.value)) failures.push({ line: v.line, offset: v.offset, reason: `record exceeds ${max} characters (${v.size})`, input: v.value });
     else emit(v);
   };
+  // NDJSON: when the first line is a whole document and more follows, the body cannot be one document, so go line by
+  // line from the second (trying the whole body first would parse the first record twice and throw a SyntaxError).
+  const nl = text.indexOf('\n');
+  if (nl !== -1 && !onlyJsonSpace(text, nl + 1)) {
+    let first: unknown;
+    let ok = false;
+    try {
+      first = JSON.parse(text.slice(0, nl));
+      ok = true;
+    } catch {
+      // not a whole document on the first line: one document, or the scanner's case
+    }
+    if (ok) {
+      accept({ value: first, line: 1, offset: 0, size: nl });
+      eachJsonLine(text, nl + 1, 2, accept, failures);
+      return;
+    }
+  }
   // Fast path: the whole body is one document (JSON.parse fails quickly on NDJSON, after the first line).
   try {
     accept({ value: JSON.parse(text), line: 1, offset: 0, size: text.length });
@@ -119,9 +137,22 @@ function eachJsonDocument(text: string, options: UnwrapOptions, emit: (v: Locate
   } catch {
     // fall through to line / document splitting
   }
-  // NDJSON fast path: one JSON.parse per line; switch to the scanner at the first line that is not a whole document.
-  let pos = 0;
-  let line = 1;
+  eachJsonLine(text, 0, 1, accept, failures);
+}
+
+/** JSON's whitespace (space, tab, CR, LF) only, from `from` to the end. */
+function onlyJsonSpace(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
+  }
+  return true;
+}
+
+/** NDJSON from `start` (the first character of line `startLine`): one JSON.parse per line; the scanner from the first line that is not a whole document. */
+function eachJsonLine(text: string, start: number, startLine: number, accept: (v: Located) => void, failures: UnwrapSink['failures']): void {
+  let pos = start;
+  let line = startLine;
   const n = text.length;
   while (pos < n) {
     let end = text.indexOf('\n', pos);
