@@ -118,7 +118,7 @@ function loadOnce(bundle: string, env: Record<string, string>, nodePath: string,
   return JSON.parse(res.stdout) as Sample;
 }
 
-export async function benchColdStart(o: { quick: boolean; runs: number; log: (l: string) => void }): Promise<{ rows: ColdRow[]; rulesInArtifact: number }> {
+export async function benchColdStart(o: { quick: boolean; runs: number; log: (l: string) => void }): Promise<{ rows: ColdRow[]; rulesInArtifact: number; runs: number }> {
   const root = repoRoot();
   const out = mkdtempSync(join(tmpdir(), 'mdr-bench-bundles-'));
   const shipped = buildRulesArtifact(readRuleFiles([join(root, 'rules')], root));
@@ -131,7 +131,21 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
   const runs = o.quick ? 3 : Math.max(5, o.runs);
   const compileBundle = join(out, 'compile-artifact', 'index.js');
   await build({ ...functionBuildOptions(join(root, 'test', 'bench', 'compile-artifact.ts'), [], root), outfile: compileBundle, logLevel: 'silent' });
-  const rows: ColdRow[] = [];
+  // Every bundle is built first, then loaded round-robin, one load of each per run: a burst of other
+  // work on a shared machine then lands on every function's samples alike, not on one function's.
+  interface Target {
+    fn: string;
+    variant: ColdRow['variant'];
+    note?: string;
+    outfile: string;
+    bytes: number;
+    mapBytes: number;
+    env: Record<string, string>;
+    compile?: { bundle: string; artifact: string };
+    samples: Sample[];
+    error?: string;
+  }
+  const targets: Target[] = [];
   for (const fn of fns) {
     for (const variant of ['sdk external', 'sdk bundled'] as const) {
       const outfile = join(out, variant === 'sdk external' ? 'external' : 'bundled', fn, 'index.js');
@@ -146,36 +160,45 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
       const mapBytes = statSync(`${outfile}.map`).size;
       const artifacts: Array<[string, string | undefined]> = fn === 'detect' ? [[shippedPath, `rules/ (${shipped.files.length} files)`], [generatedPath, '1,000 generated rules']] : [[shippedPath, undefined]];
       for (const [artifact, note] of artifacts) {
-        const env = dummyEnv(artifact);
         // Deployed, detect reads the artifact from S3 on its first batch and compiles it: timed after the load.
         const compile = fn === 'detect' && variant === 'sdk bundled' ? { bundle: compileBundle, artifact } : undefined;
-        let samples;
-        try {
-          samples = Array.from({ length: runs }, () => loadOnce(outfile, env, nodePath, nodeOptionsOf(fn), compile));
-        } catch (e) {
-          const reason = (e as Error).message.split('\n').find((l) => /Error:/.test(l)) ?? (e as Error).message.slice(0, 200);
-          o.log(`cold start ${fn} (${variant}): could not load: ${reason}`);
-          rows.push({ fn, variant, note: `did not load: ${reason.trim()}`, bytes, mapBytes, initMs: NaN, initCpuMs: NaN, processMs: NaN, rssMb: NaN });
-          continue;
-        }
-        const row: ColdRow = {
-          fn,
-          variant,
-          note,
-          bytes,
-          mapBytes,
-          initMs: median(samples.map((s) => s.initMs)),
-          initCpuMs: median(samples.map((s) => s.initCpuMs)),
-          processMs: median(samples.map((s) => s.processMs)),
-          rssMb: median(samples.map((s) => s.rss)) / 2 ** 20,
-          ...(compile ? { firstBatchCompileMs: median(samples.map((s) => s.firstBatchCompileMs ?? NaN)) } : {}),
-        };
-        o.log(
-          `cold start ${fn}${note ? ` [${note}]` : ''} (${variant}): ${fmt.kb(bytes)} KiB, init ${fmt.ms(row.initMs)} ms (CPU ${fmt.ms(row.initCpuMs)} ms), process ready ${fmt.ms(row.processMs)} ms, RSS ${row.rssMb.toFixed(0)} MB${compile ? `, first batch compiles the rules in ${fmt.ms(row.firstBatchCompileMs ?? NaN)} ms` : ''}`,
-        );
-        rows.push(row);
+        targets.push({ fn, variant, note, outfile, bytes, mapBytes, env: dummyEnv(artifact), compile, samples: [] });
       }
     }
+  }
+  for (let run = 0; run < runs; run++) {
+    for (const t of targets) {
+      if (t.error) continue;
+      try {
+        t.samples.push(loadOnce(t.outfile, t.env, nodePath, nodeOptionsOf(t.fn), t.compile));
+      } catch (e) {
+        t.error = (e as Error).message.split('\n').find((l) => /Error:/.test(l)) ?? (e as Error).message.slice(0, 200);
+        o.log(`cold start ${t.fn} (${t.variant}): could not load: ${t.error}`);
+      }
+    }
+  }
+  const rows: ColdRow[] = [];
+  for (const { fn, variant, note, bytes, mapBytes, compile, samples, error } of targets) {
+    if (error) {
+      rows.push({ fn, variant, note: `did not load: ${error.trim()}`, bytes, mapBytes, initMs: NaN, initCpuMs: NaN, processMs: NaN, rssMb: NaN });
+      continue;
+    }
+    const row: ColdRow = {
+      fn,
+      variant,
+      note,
+      bytes,
+      mapBytes,
+      initMs: median(samples.map((s) => s.initMs)),
+      initCpuMs: median(samples.map((s) => s.initCpuMs)),
+      processMs: median(samples.map((s) => s.processMs)),
+      rssMb: median(samples.map((s) => s.rss)) / 2 ** 20,
+      ...(compile ? { firstBatchCompileMs: median(samples.map((s) => s.firstBatchCompileMs ?? NaN)) } : {}),
+    };
+    o.log(
+      `cold start ${fn}${note ? ` [${note}]` : ''} (${variant}): ${fmt.kb(bytes)} KiB, init ${fmt.ms(row.initMs)} ms (CPU ${fmt.ms(row.initCpuMs)} ms), process ready ${fmt.ms(row.processMs)} ms, RSS ${row.rssMb.toFixed(0)} MB${compile ? `, first batch compiles the rules in ${fmt.ms(row.firstBatchCompileMs ?? NaN)} ms` : ''}`,
+    );
+    rows.push(row);
   }
   // Floors, for where the time goes: Node alone, and the AWS SDK alone (one client constructed), loaded the same way.
   const floors: Array<[string, string]> = [
@@ -203,7 +226,7 @@ export async function benchColdStart(o: { quick: boolean; runs: number; log: (l:
     rows.push(row);
   }
   rmSync(out, { recursive: true, force: true });
-  return { rows, rulesInArtifact: shipped.files.length };
+  return { rows, rulesInArtifact: shipped.files.length, runs };
 }
 
 export function coldMarkdown(rows: ColdRow[]): string {

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   let norm: NormalizeRow[] | undefined;
   let det: DetectResult | undefined;
-  let cold: { rows: ColdRow[]; rulesInArtifact: number } | undefined;
+  let cold: { rows: ColdRow[]; rulesInArtifact: number; runs: number } | undefined;
   let e2e: E2eResult | undefined;
   let e2eError: string | undefined;
   let batch: BatchRow[] | undefined;
@@ -90,7 +90,7 @@ interface RenderInput {
   runs: number;
   norm?: NormalizeRow[];
   det?: DetectResult;
-  cold?: { rows: ColdRow[]; rulesInArtifact: number };
+  cold?: { rows: ColdRow[]; rulesInArtifact: number; runs: number };
   e2e?: E2eResult;
   e2eError?: string;
   batch?: BatchRow[];
@@ -260,7 +260,8 @@ function render(r: RenderInput): string {
       'function\'s `NODE_OPTIONS` (`--max-semi-space-size=32` for normalize and detect, none for the others;',
       'no function has `--enable-source-maps`, decision 0010): reading its environment, constructing clients',
       'and, for detect, reading the rules artifact; "init CPU" is the CPU time of the same, all threads,',
-      'steadier than wall time on a shared machine. Every variable the module reads is set to a dummy value,',
+      `steadier than wall time on a shared machine. Medians of ${r.cold.runs} loads, one load of every bundle per round,`,
+      'so other work on the machine falls on all rows alike. Every variable the module reads is set to a dummy value,',
       'detect\'s rules bucket included (deployed, it always has one), and `AWS_ENDPOINT_URL` to',
       '`http://127.0.0.1:1`; no module calls anything at load. "process start → ready" adds Node\'s own',
       'start-up. Lambda adds its own sandbox start and runs Node 22 on arm64, so treat these as relative',
