@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { OfflineDetector, runDetect } from '../../../cli/commands/detect';
+import { isoTime, OfflineDetector, runDetect } from '../../../cli/commands/detect';
 import { buildFinding } from '../../../shared/detect/detector';
 import { readRuleFiles } from '../../../shared/detect/rule-files';
 import { compileRules, type RuleSourceFile } from '../../../shared/detect/sigma';
@@ -167,5 +167,12 @@ describe('mdr detect', () => {
       ['file', 'index'],
       ['uid', 'source', 'time'],
     ]);
+  });
+
+  it('writes event times as toISOString does', () => {
+    const r = new Rng(11);
+    const times = [0, 1, 999, 59_999, 86_399_999, 86_400_000, 951_782_400_000, 1_767_225_599_999, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, 1.5, 1_767_225_600_000.7];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor(r.next() * 253_402_300_800_000), 1_767_225_600_000 + i * 4_111);
+    for (const t of times) expect(isoTime(t)).toBe(new Date(t).toISOString());
   });
 });
