@@ -26,14 +26,20 @@ import {
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateIPSetCommand, GetIPSetCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import type { SQSEvent } from 'aws-lambda';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { functionBuildOptions } from '../../infra/defaults/bundle';
 import { createRespondHandler } from '../../functions/respond/handler';
 import { DynamoCaseStore } from '../../shared/aws/dynamo-case-store';
 import { DynamoResponseStore } from '../../shared/aws/dynamo-response-store';
 import { Ec2Quarantine } from '../../shared/aws/ec2-quarantine';
 import { AwsResponseExecutor } from '../../shared/aws/response-executor';
 import { correlationKey, openCase, SYSTEM_ACTOR } from '../../shared/cases/model';
-import { CaseTableKeys } from '../../shared/catalogue';
+import { CaseTableKeys, Env, STAGES } from '../../shared/catalogue';
 import { parseResponseConfig, type ResponseConfig } from '../../shared/config/response-config';
 import type { CaseEvent } from '../../shared/contracts/case-event';
 import type { RequesterRole, ResponseActionType } from '../../shared/contracts/investigation';
@@ -59,6 +65,7 @@ describe('response actions on moto', () => {
   const provider = { type: 'provider' as const, id: '222222222222:soc-7', via: 'provider-bus' };
 
   let caseId: string;
+  let rawConfig: unknown;
   let config: ResponseConfig;
   let service: ResponseService;
   let ipSetRef: { Name: string; Scope: 'REGIONAL'; Id: string };
@@ -151,7 +158,7 @@ describe('response actions on moto', () => {
     ipSetRef = { Name: set.Summary?.Name as string, Scope: 'REGIONAL', Id: set.Summary?.Id as string };
 
     const everyone = { enabled: true, requesters: ['customer', 'provider'], approval: 'none' };
-    config = parseResponseConfig({
+    rawConfig = {
       actions: {
         deactivate_access_key: everyone,
         deny_all_policy: everyone,
@@ -159,7 +166,8 @@ describe('response actions on moto', () => {
         quarantine_instance: { enabled: true, requesters: ['customer', 'provider'], approval: 'customer' },
         block_ip: { ...everyone, ipSetArn: set.Summary?.ARN },
       },
-    });
+    };
+    config = parseResponseConfig(rawConfig);
     service = serviceWith(config);
   });
 
@@ -254,6 +262,63 @@ describe('response actions on moto', () => {
     expect(await eniGroups()).toEqual([[webGroup]]);
     expect((await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: result.snapshots.map((s) => s.snapshotId) }))).Snapshots).toHaveLength(result.snapshots.length);
   });
+
+  it('the respond bundle, as deployed, quarantines with the EC2 client it requires from the runtime on its first quarantine', async () => {
+    const asked = await request('quarantine_instance', { instanceId });
+    const approved = await service.approve({ caseId, requestId: asked.request.requestId, actor: approver, role: 'customer' });
+    const eventBridge = new EventBridgeClient({});
+    const sqs = new SQSClient({});
+    await eventBridge.send(new CreateEventBusCommand({ Name: `${prefix}-bundle-bus` }));
+    const quarantineQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${prefix}-bundle-quarantine` }))).QueueUrl as string;
+
+    const dir = mkdtempSync(join(tmpdir(), 'mdr-respond-'));
+    try {
+      const file = join(dir, 'index.js');
+      await build({ ...functionBuildOptions(STAGES.respond.entry, STAGES.respond.runtimeModules), outfile: file, logLevel: 'silent' });
+      const event = {
+        Records: [{ messageId: 'b-1', body: JSON.stringify({ version: '0', id: 'eb-b-1', source: 'mdr.cases', 'detail-type': approved.events[0].detailType, account: '123456789012', detail: approved.events[0].detail }) }],
+      };
+      // The handler's module in a fresh process; the EC2 client is counted in the module cache before and after the invocation.
+      const probe = `
+        const ec2 = () => Object.keys(require.cache).filter((p) => p.includes('client-ec2')).length;
+        const { handler } = require(process.argv[1]);
+        const atLoad = ec2();
+        const context = { functionName: 'respond', functionVersion: '1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:respond', memoryLimitInMB: '512', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60000 };
+        handler(JSON.parse(process.argv[2]), context).then((result) => process.stdout.write(JSON.stringify({ atLoad, afterQuarantine: ec2(), result })));`;
+      const res = spawnSync(process.execPath, ['-e', probe, file, JSON.stringify(event)], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          // The runtime's SDK stands in as node_modules, as NODE_PATH stands for /var/runtime/node_modules on Lambda.
+          NODE_PATH: resolve('node_modules'),
+          ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AWS_'))),
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          [Env.tableName]: table,
+          [Env.busName]: `${prefix}-bundle-bus`,
+          [Env.tenantId]: 'acme',
+          [Env.quarantineQueueUrl]: quarantineQueueUrl,
+          [Env.responseConfig]: JSON.stringify(rawConfig),
+          [Env.resourcePrefix]: prefix,
+        },
+      });
+      expect(res.stderr).toBe('');
+      expect(JSON.parse(res.stdout)).toMatchObject({ atLoad: 0, result: { batchItemFailures: [] } });
+      expect(JSON.parse(res.stdout).afterQuarantine).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const done = await service.get(caseId, asked.request.requestId);
+    expect(done?.status).toBe('SUCCEEDED');
+    const isolation = (done?.result as { isolationGroupId: string }).isolationGroupId;
+    expect(await eniGroups()).toEqual([[isolation]]);
+
+    // Restores the instance for the tests after this one.
+    const u = await service.requestUndo({ caseId, requestId: asked.request.requestId, actor: customer, role: 'customer', idempotencyKey: 'undo-bundle' });
+    await service.approve({ caseId, requestId: u.request.requestId, actor: approver, role: 'customer' });
+    expect((await service.execute(caseId, u.request.requestId)).request.status).toBe('SUCCEEDED');
+    expect(await eniGroups()).toEqual([[webGroup]]);
+  }, 120_000);
 
   it('adds an address to the WAF IP set under its lock token, once, and removes it on undo (an address that was there stays)', async () => {
     const done = await run('block_ip', { ip: '198.51.100.23' });
