@@ -10,11 +10,11 @@
  */
 import { lazyEvent, NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
-import type { OcsfActor, OcsfEvent } from '../../ocsf/types';
+import type { OcsfActor, OcsfApi, OcsfCloud, OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, typeName, type Rec } from './common';
+import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, typeName, type Rec } from './common';
 
-const PRODUCT = { name: 'CloudTrail', vendor_name: 'AWS' };
+const PRODUCT = sharedProduct({ name: 'CloudTrail', vendor_name: 'AWS' });
 const LOGSOURCE = { product: 'aws', service: 'cloudtrail' } as const;
 
 /** EventBridge detail-types that carry a CloudTrail record in `detail`. */
@@ -85,14 +85,18 @@ function mapUser(ui: Rec | undefined): OcsfUserExt | undefined {
   if (!name && sessionIssuer && typeof sessionIssuer.userName === 'string') name = sessionIssuer.userName;
   if (!name && arn) name = arn.slice(arn.lastIndexOf('/') + 1) || undefined;
   const accountId = optStr(ui, 'accountId', 'userIdentity.accountId');
-  return compact<OcsfUserExt>({
-    uid: optStr(ui, 'principalId', 'userIdentity.principalId') ?? arn,
-    uid_alt: arn,
-    name,
-    type,
-    account: accountId ? { uid: accountId, type: 'AWS Account' } : undefined,
-    credential_uid: optStr(ui, 'accessKeyId', 'userIdentity.accessKeyId'),
-  });
+  const uid = optStr(ui, 'principalId', 'userIdentity.principalId') ?? arn;
+  const credential = optStr(ui, 'accessKeyId', 'userIdentity.accessKeyId');
+  // Built member by member (what compact() gave, without the intermediate object): same members, same order.
+  if (uid === undefined && arn === undefined && name === undefined && type === undefined && !accountId && credential === undefined) return undefined;
+  const user: OcsfUserExt = {};
+  if (uid !== undefined) user.uid = uid;
+  if (arn !== undefined) user.uid_alt = arn;
+  if (name !== undefined) user.name = name;
+  if (type !== undefined) user.type = type;
+  if (accountId) user.account = { uid: accountId, type: 'AWS Account' };
+  if (credential !== undefined) user.credential_uid = credential;
+  return user;
 }
 
 function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
@@ -107,12 +111,18 @@ function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
       const attrs = isObj(sc.attributes) ? sc.attributes : undefined;
       const issuer = isObj(sc.sessionIssuer) && typeof sc.sessionIssuer.arn === 'string' ? sc.sessionIssuer.arn : undefined;
       const created = attrs && typeof attrs.creationDate === 'string' ? Date.parse(attrs.creationDate) : NaN;
-      actor.session = compact({
-        uid: typeof ui.accessKeyId === 'string' ? ui.accessKeyId : undefined,
-        issuer,
-        is_mfa: attrs && attrs.mfaAuthenticated !== undefined ? String(attrs.mfaAuthenticated) === 'true' : undefined,
-        created_time: Number.isNaN(created) ? undefined : created,
-      });
+      const key = typeof ui.accessKeyId === 'string' ? ui.accessKeyId : undefined;
+      const mfa = attrs && attrs.mfaAuthenticated !== undefined ? String(attrs.mfaAuthenticated) === 'true' : undefined;
+      // As compact() did: the session member is set even when it comes out empty (undefined).
+      let session: OcsfActor['session'];
+      if (key !== undefined || issuer !== undefined || mfa !== undefined || !Number.isNaN(created)) {
+        session = {};
+        if (key !== undefined) session.uid = key;
+        if (issuer !== undefined) session.issuer = issuer;
+        if (mfa !== undefined) session.is_mfa = mfa;
+        if (!Number.isNaN(created)) session.created_time = created;
+      }
+      actor.session = session;
     }
   }
   if (!actor.user && !actor.invoked_by) {
@@ -141,6 +151,9 @@ function mapResources(rec: Rec): OcsfResourceExt[] | undefined {
   return out;
 }
 
+/** Vendor fields kept in unmapped when present, after requestParameters and responseElements. */
+const UNMAPPED = ['additionalEventData', 'serviceEventDetails', 'eventCategory', 'managementEvent', 'tlsDetails', 'sharedEventID', 'vpcEndpointId'];
+
 /** Maps one CloudTrail record (the vendor record, already unwrapped). */
 export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
   const eventName = reqStr(rec, 'eventName');
@@ -167,19 +180,18 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
   const eventVersion = typeof rec.eventVersion === 'string' ? rec.eventVersion : undefined;
 
   const src_endpoint = sourceIp ? (isIp(sourceIp) ? { ip: sourceIp } : { domain: sourceIp }) : {};
-  const cloud = compact({ provider: 'AWS', region, account: recipient ? { uid: recipient } : undefined })!;
-  const unmapped = compact<Rec>({
-    requestParameters: requestParameters ?? undefined,
-    responseElements: responseElements ?? undefined,
-    additionalEventData: rec.additionalEventData,
-    serviceEventDetails: rec.serviceEventDetails,
-    eventCategory: rec.eventCategory,
-    managementEvent: rec.managementEvent,
-    tlsDetails: rec.tlsDetails,
-    sharedEventID: rec.sharedEventID,
-    vpcEndpointId: rec.vpcEndpointId,
-    eventbridge_id: envelopeId,
-  });
+  const cloud: OcsfCloud = { provider: 'AWS' };
+  if (region !== undefined) cloud.region = region;
+  if (recipient) cloud.account = { uid: recipient };
+  // The vendor fields kept in unmapped, in this order, when present (null counts as absent for the first two only).
+  let unmapped: Rec | undefined;
+  if (requestParameters !== undefined && requestParameters !== null) (unmapped ??= {}).requestParameters = requestParameters;
+  if (responseElements !== undefined && responseElements !== null) (unmapped ??= {}).responseElements = responseElements;
+  for (let i = 0; i < UNMAPPED.length; i++) {
+    const v = rec[UNMAPPED[i]];
+    if (v !== undefined) (unmapped ??= {})[UNMAPPED[i]] = v;
+  }
+  if (envelopeId !== undefined) (unmapped ??= {}).eventbridge_id = envelopeId;
 
   let ocsf: OcsfEvent;
   if (isSignIn(eventSource, eventName, eventType)) {
@@ -214,13 +226,16 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
       status_id: errorCode || errorMessage ? 2 : 1,
     });
     ocsf.actor = mapActor(rec, ui);
-    ocsf.api = compact({
-      operation: eventName,
-      service: { name: eventSource },
-      version: typeof rec.apiVersion === 'string' ? rec.apiVersion : undefined,
-      request: typeof rec.requestID === 'string' ? { uid: rec.requestID } : undefined,
-      response: errorCode || errorMessage ? compact({ error: errorCode, message: errorMessage }) : undefined,
-    })!;
+    const api: OcsfApi & Rec = { operation: eventName, service: { name: eventSource } };
+    if (typeof rec.apiVersion === 'string') api.version = rec.apiVersion;
+    if (typeof rec.requestID === 'string') api.request = { uid: rec.requestID };
+    if (errorCode || errorMessage) {
+      const response: NonNullable<OcsfApi['response']> = {};
+      if (errorCode !== undefined) response.error = errorCode;
+      if (errorMessage !== undefined) response.message = errorMessage;
+      api.response = response;
+    }
+    ocsf.api = api;
     ocsf.src_endpoint = src_endpoint;
     if (userAgent) ocsf.http_request = { user_agent: userAgent };
     const resources = mapResources(rec);
@@ -234,7 +249,7 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
   return {
     uid: eventId ?? hashUid(rec),
     source: 'aws.cloudtrail',
-    logsource: { ...LOGSOURCE },
+    logsource: { product: LOGSOURCE.product, service: LOGSOURCE.service },
     time,
     ocsf,
     raw: rec,
