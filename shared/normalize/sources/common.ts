@@ -114,7 +114,7 @@ export function canonicalJson(v: unknown): string {
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + (v[i] === undefined ? 'null' : canonicalJson(v[i]));
     return s + ']';
   }
-  const order = sortedKeys(Object.keys(v));
+  const order = knownOrder(v as Rec) ?? sortedKeys(Object.keys(v));
   let s = '{';
   let first = true;
   for (let i = 0; i < order.keys.length; i++) {
@@ -146,6 +146,26 @@ interface KeyOrder {
 
 // Records of one source repeat the same key list (every flow log line has the same fields), so the last few orders are kept.
 const keyOrders: KeyOrder[] = [];
+
+/**
+ * The kept order whose key list is the object's own, found by walking its
+ * keys with for…in rather than allocating Object.keys; undefined when none
+ * matches (the caller then sorts Object.keys).
+ */
+function knownOrder(v: Rec): KeyOrder | undefined {
+  // Plain objects only: for…in would also walk keys a custom prototype makes enumerable.
+  if (Object.getPrototypeOf(v) !== Object.prototype) return undefined;
+  next: for (let c = 0; c < keyOrders.length; c++) {
+    const seen = keyOrders[c].seen;
+    let i = 0;
+    for (const k in v) {
+      if (i === seen.length || seen[i] !== k) continue next;
+      i++;
+    }
+    if (i === seen.length) return keyOrders[c];
+  }
+  return undefined;
+}
 
 function sortedKeys(seen: string[]): KeyOrder {
   for (let c = 0; c < keyOrders.length; c++) {

@@ -86,16 +86,65 @@ export function looksLikeVpcFlowLine(line: string): boolean {
   return DEFAULT_LINE.test(line);
 }
 
+// Tokens of the line being parsed, reused from line to line (one array for all lines rather than one per line).
+const tokens: string[] = [];
+// The last field list found equal to the default one (a file's header is a new array per file).
+let defaultLike: readonly string[] = DEFAULT_VPC_FLOW_FIELDS;
+
+function isDefaultFields(fields: readonly string[]): boolean {
+  if (fields === defaultLike) return true;
+  if (fields.length !== DEFAULT_VPC_FLOW_FIELDS.length) return false;
+  for (let i = 0; i < fields.length; i++) if (fields[i] !== DEFAULT_VPC_FLOW_FIELDS[i]) return false;
+  defaultLike = fields;
+  return true;
+}
+
 /** One flow log line → record keyed by field name; undefined when the field count does not match. */
 export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAULT_VPC_FLOW_FIELDS): Rec | undefined {
-  let tokens = line.split(' ');
-  if (tokens.length !== fields.length) {
+  // line.split(' ') into `tokens`, stopping once there are more tokens than fields.
+  const want = fields.length;
+  let count = 0;
+  let pos = 0;
+  for (;;) {
+    const sp = line.indexOf(' ', pos);
+    if (count === want) {
+      count = -1;
+      break;
+    }
+    if (sp === -1) {
+      tokens[count++] = line.slice(pos);
+      break;
+    }
+    tokens[count++] = line.slice(pos, sp);
+    pos = sp + 1;
+  }
+  let t: readonly string[] = tokens;
+  if (count !== want) {
     // Tolerate stray whitespace (tabs, double spaces, trailing CR) before giving up.
-    tokens = line.trim().split(/\s+/);
-    if (tokens.length !== fields.length) return undefined;
+    t = line.trim().split(/\s+/);
+    if (t.length !== want) return undefined;
+  }
+  // The default format as one literal: the same keys in the same order as the loop below, in one shape for all records.
+  if (isDefaultFields(fields)) {
+    return {
+      version: t[0],
+      'account-id': t[1],
+      'interface-id': t[2],
+      srcaddr: t[3],
+      dstaddr: t[4],
+      srcport: t[5],
+      dstport: t[6],
+      protocol: t[7],
+      packets: t[8],
+      bytes: t[9],
+      start: t[10],
+      end: t[11],
+      action: t[12],
+      'log-status': t[13],
+    };
   }
   const rec: Rec = {};
-  for (let i = 0; i < fields.length; i++) rec[fields[i]] = tokens[i];
+  for (let i = 0; i < want; i++) rec[fields[i]] = t[i];
   return rec;
 }
 
