@@ -40,8 +40,8 @@ export class NormalizeError extends Error {
 
 /**
  * An event whose `ocsf` is computed by `map` when first read, then kept.
- * A class rather than an object literal with a getter: V8 allocated those
- * literals in the old generation, and collecting them cost more than the
+ * A class rather than an object literal with a getter: with those literals
+ * each scavenge kept megabytes alive, and collecting them cost more than the
  * mapping they saved. `ocsf` is on the prototype, so JSON.stringify
  * includes it (toJSON) but a spread copy of the event does not.
  */
