@@ -31,7 +31,7 @@ import {
   type OcsfProcessExt,
   type OcsfUserExt,
 } from '../../ocsf/classes';
-import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type Rec } from './common';
+import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type BaseOptions, type Rec } from './common';
 
 // ---------------------------------------------------------------- flattening
 
@@ -226,6 +226,9 @@ const CHANNEL_SERVICES: Record<string, string> = {
 const serviceCache = new Map<string, string>();
 
 export function channelService(channel: string): string {
+  // The two channels nearly every event comes from, without hashing the name for the cache.
+  if (channel === SYSMON_CHANNEL) return 'sysmon';
+  if (channel === 'Security') return 'security';
   const cached = serviceCache.get(channel);
   if (cached !== undefined) return cached;
   const key = channel.toLowerCase();
@@ -508,7 +511,7 @@ function mapSysmon(eid: number, f: Rec, time: number, o: Parameters<typeof baseE
   return ev;
 }
 
-function mapSecurity(eid: number, f: Rec, time: number, o: Parameters<typeof baseEvent>[4]): OcsfEvent {
+function mapSecurity(eid: number, f: Rec, time: number, o: BaseOptions): OcsfEvent {
   const P = PRODUCTS.security;
   const subject = windowsUser(f.SubjectUserName, f.SubjectDomainName, f.SubjectUserSid);
   const target = windowsUser(f.TargetUserName, f.TargetDomainName, f.TargetUserSid ?? f.TargetSid);
@@ -549,7 +552,15 @@ function mapSecurity(eid: number, f: Rec, time: number, o: Parameters<typeof bas
       const activity = eid === 4634 || eid === 4647 ? 2 : eid === 4768 ? 3 : eid === 4769 ? 4 : eid === 4770 ? 5 : eid === 4771 ? 6 : eid === 4776 ? 99 : 1;
       const status = f.Status !== undefined ? String(f.Status) : undefined;
       const failed = eid === 4625 || eid === 4771 || (status !== undefined && status !== '0x0' && status !== '0');
-      ev = baseEvent(OcsfClass.Authentication, activity, time, P, { ...o, status_id: failed ? 2 : 1, severity_id: failed ? 3 : 1 });
+      ev = baseEvent(OcsfClass.Authentication, activity, time, P, {
+        uid: o.uid,
+        original_time: o.original_time,
+        log_name: o.log_name,
+        event_code: o.event_code,
+        product_version: o.product_version,
+        status_id: failed ? 2 : 1,
+        severity_id: failed ? 3 : 1,
+      });
       const user =
         eid === 4648
           ? windowsUser(f.TargetUserName, f.TargetDomainName)
@@ -557,15 +568,32 @@ function mapSecurity(eid: number, f: Rec, time: number, o: Parameters<typeof bas
             ? windowsUser(f.TargetUserName)
             : target;
       ev.user = user ?? { name: 'unknown' };
-      ev.actor = compact({ user: subject, process: compact({ pid: numOrUndef(f.ProcessId), file: fileFromPath(strOrUndef(f.ProcessName)) }) });
-      if (!ev.actor) delete ev.actor;
+      // Actor and source endpoint built member by member and left out when empty (what compact() and delete did).
+      const pid = numOrUndef(f.ProcessId);
+      const pfile = fileFromPath(strOrUndef(f.ProcessName));
+      let proc: OcsfProcessExt | undefined;
+      if (pid !== undefined || pfile !== undefined) {
+        proc = {};
+        if (pid !== undefined) proc.pid = pid;
+        if (pfile !== undefined) proc.file = pfile;
+      }
+      if (subject || proc) {
+        const actor: NonNullable<OcsfEvent['actor']> = {};
+        if (subject) actor.user = subject;
+        if (proc) actor.process = proc;
+        ev.actor = actor;
+      }
       const ip = strOrUndef(f.IpAddress);
-      ev.src_endpoint = compact<OcsfNetworkEndpointExt>({
-        ip: ip && ip !== '-' ? ip.replace(/^::ffff:/, '') : undefined,
-        port: numOrUndef(f.IpPort) || undefined,
-        hostname: strOrUndef(f.WorkstationName) ?? strOrUndef(f.Workstation),
-      });
-      if (!ev.src_endpoint) delete ev.src_endpoint;
+      const srcIp = ip && ip !== '-' ? (ip.startsWith('::ffff:') ? ip.slice(7) : ip) : undefined;
+      const srcPort = numOrUndef(f.IpPort) || undefined;
+      const srcHost = strOrUndef(f.WorkstationName) ?? strOrUndef(f.Workstation);
+      if (srcIp !== undefined || srcPort !== undefined || srcHost !== undefined) {
+        const src: OcsfNetworkEndpointExt = {};
+        if (srcIp !== undefined) src.ip = srcIp;
+        if (srcPort !== undefined) src.port = srcPort;
+        if (srcHost !== undefined) src.hostname = srcHost;
+        ev.src_endpoint = src;
+      }
       const computer = strOrUndef(f.Computer);
       // Authentication needs a target: the computer that logged the event, else the Windows logon service.
       if (computer) ev.dst_endpoint = { hostname: computer };
@@ -655,12 +683,15 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   const time = windowsTime(f);
   const ch = lowerChannel(channel);
   const recordId = strOrUndef(f.EventRecordID);
+  const version = strOrUndef(f.Version);
+  const provider = f.Provider_Name;
   const o = {
     uid: recordId,
     original_time: typeof f.TimeCreated === 'string' ? f.TimeCreated : undefined,
     log_name: channel,
     event_code: String(eid),
-    product_version: strOrUndef(f.Version),
+    // With a provider name the product is replaced below, version included, so baseEvent need not version it first.
+    product_version: typeof provider === 'string' ? undefined : version,
   };
   let ocsf: OcsfEvent;
   if (ch === SYSMON_CHANNEL_LC) ocsf = mapSysmon(eid, f, time, o);
@@ -672,7 +703,7 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   }
   const device: OcsfDevice | undefined = typeof f.Computer === 'string' ? { hostname: f.Computer, os: { name: 'Windows', type_id: 100, type: 'Windows' } } : undefined;
   if (device) ocsf.device = device;
-  if (typeof f.Provider_Name === 'string') ocsf.metadata.product = productOf(ch === SYSMON_CHANNEL_LC ? PRODUCTS.sysmon : ch === 'security' ? PRODUCTS.security : channelProduct(channel), o.product_version, f.Provider_Name);
+  if (typeof provider === 'string') ocsf.metadata.product = productOf(ch === SYSMON_CHANNEL_LC ? PRODUCTS.sysmon : ch === 'security' ? PRODUCTS.security : channelProduct(channel), version, provider);
   const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
   return { uid, source: 'windows', logsource: logSourceOf(channel, ch, eid, f), time, ocsf, raw: f };
 }
