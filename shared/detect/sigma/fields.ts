@@ -52,6 +52,18 @@ export function compileAccessor(name: string): Accessor {
   const parts = name.split('.');
   // keys[from][end]: the dotted key made of parts[from..end), built once rather than per event.
   const keys = parts.map((_, from) => Array.from({ length: parts.length + 1 }, (__, end) => (end > from ? parts.slice(from, end).join('.') : '')));
+  if (parts.length === 2) {
+    // The common `a.b` (userIdentity.arn): what resolve does, without testing the literal key twice.
+    const [outer, inner] = parts;
+    return (e) => {
+      if (Object.prototype.hasOwnProperty.call(e, name)) return e[name];
+      if (!Object.prototype.hasOwnProperty.call(e, outer)) return MISSING;
+      const v = e[outer];
+      if (Array.isArray(v)) return resolve(v, parts, 1, keys);
+      if (typeof v !== 'object' || v === null) return MISSING;
+      return Object.prototype.hasOwnProperty.call(v, inner) ? (v as Record<string, unknown>)[inner] : MISSING;
+    };
+  }
   return (e) => {
     if (Object.prototype.hasOwnProperty.call(e, name)) return e[name];
     return resolve(e, parts, 0, keys);

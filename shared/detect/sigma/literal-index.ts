@@ -216,10 +216,14 @@ export class LiteralIndex {
   private fields: FieldIndex[] = [];
   /** Rules that have no usable requirement: tested on every event. */
   readonly always: InternalRule[] = [];
-  private readonly alwaysPrograms: Int32Array[] = [];
+  /** Where each always-tested rule's program starts in `code`. */
+  private readonly alwaysPrograms: number[] = [];
   private readonly indexed: InternalRule[] = [];
   /** Per indexed rule, its condition as a program over atoms. */
-  private readonly programs: Int32Array[] = [];
+  private readonly programs: number[] = [];
+  /** Every rule's condition as a program over atoms, one after the other: one buffer stays in cache, 3,000 small arrays do not. */
+  private code: Int32Array;
+  private readonly codeOut: number[] = [];
   private stamp: Uint32Array;
   private epoch = 0;
   /** Candidates of the event being evaluated (reused: evaluation is synchronous and not reentrant). */
@@ -314,6 +318,8 @@ export class LiteralIndex {
       for (const a of best.alts) fi.add(a, ix, gramFreq);
     }
     this.fields = [...byField.values()];
+    this.code = Int32Array.from(this.codeOut);
+    this.codeOut.length = 0;
     this.stamp = new Uint32Array(this.indexed.length);
     const slots = this.slotNames.length;
     this.slotStamp = new Uint32Array(slots);
@@ -336,8 +342,9 @@ export class LiteralIndex {
   }
 
   /** Flattens a condition tree into a program; identical field tests become one atom. */
-  private compileProgram(expr: Expr, atomIds: Map<string, number>, chance: (e: Expr) => number): Int32Array {
-    const out: number[] = [];
+  private compileProgram(expr: Expr, atomIds: Map<string, number>, chance: (e: Expr) => number): number {
+    const out = this.codeOut;
+    const start = out.length;
     const emit = (e: Expr): void => {
       switch (e.t) {
         case 'atom': {
@@ -376,7 +383,7 @@ export class LiteralIndex {
       }
     };
     emit(expr);
-    return Int32Array.from(out);
+    return start;
   }
 
   get indexedCount(): number {
@@ -399,7 +406,7 @@ export class LiteralIndex {
     }
     const out: InternalRule[] = [];
     const always = this.always;
-    for (let i = 0; i < always.length; i++) if (this.run(this.alwaysPrograms[i], 0, ctx)) out.push(always[i]);
+    for (let i = 0; i < always.length; i++) if (this.run(this.code, this.alwaysPrograms[i], ctx)) out.push(always[i]);
     if (this.fields.length === 0) return out;
     const candidates = this.candidates;
     candidates.length = 0;
@@ -412,16 +419,20 @@ export class LiteralIndex {
     if (candidates.length === 0) return out;
     const indexed = this.indexed;
     const programs = this.programs;
-    for (const i of candidates) if (this.run(programs[i], 0, ctx)) out.push(indexed[i]);
-    if (out.length > 1) out.sort((a, b) => a.ordinal - b.ordinal);
+    const code = this.code;
+    for (const i of candidates) if (this.run(code, programs[i], ctx)) out.push(indexed[i]);
+    if (out.length > 1) sortByOrdinal(out);
     return out;
   }
 
   /** Evaluates the operand of program `p` at `pos`. */
   private run(p: Int32Array, pos: number, ctx: EventContext): boolean {
     switch (p[pos]) {
-      case ATOM:
-        return this.atom(p[pos + 1], ctx);
+      case ATOM: {
+        const a = p[pos + 1];
+        if (this.atomStamp[a] === this.epoch) return this.atomResult[a] === 1;
+        return this.atom(a, ctx);
+      }
       case NOT:
         return !this.run(p, pos + 1, ctx);
       case AND: {
@@ -510,7 +521,14 @@ export class LiteralIndex {
       }
       f.memo.set(s, hits);
     }
-    for (let k = 0; k < hits.length; k++) this.hit(hits[k]);
+    const stamp = this.stamp;
+    const epoch = this.epoch;
+    for (let k = 0; k < hits.length; k++) {
+      const i = hits[k];
+      if (stamp[i] === epoch) continue;
+      stamp[i] = epoch;
+      this.candidates.push(i);
+    }
   }
 
   /** Probes a field value; arrays (nested too) probe each element, as matchers test any element. */
@@ -529,6 +547,19 @@ export class LiteralIndex {
     this.stamp[i] = this.epoch;
     this.candidates.push(i);
   };
+}
+
+/** In place, by rule order: a few matches, so an insertion sort without a comparator call. */
+function sortByOrdinal(a: InternalRule[]): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j].ordinal > x.ordinal) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
 }
 
 /** A SimpleTest on a non-string value: arrays match on any element, others on their text. */
