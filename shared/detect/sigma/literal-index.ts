@@ -242,6 +242,8 @@ export class LiteralIndex {
   private readonly atomSlot: number[] = [];
   private readonly atomSimple: Array<SimpleTest | undefined> = [];
   private readonly atomMatch: Matcher[] = [];
+  /** The one folded text an atom's value must equal, when that is all it tests (the common `field: value`). */
+  private readonly atomEquals: Array<string | undefined> = [];
   private atomStamp: Uint32Array;
   private atomResult: Uint8Array;
 
@@ -355,6 +357,9 @@ export class LiteralIndex {
             this.atomMatch.push(e.match);
             this.atomSimple.push(e.simple);
             this.atomSlot.push(e.simple ? this.slotOf(e.field) : -1);
+            const t = e.simple;
+            const only = t !== undefined && t.exact1 !== undefined && !t.exact && !t.prefix && !t.suffix && !t.contains && !t.other;
+            this.atomEquals.push(only ? t.exact1 : undefined);
           }
           out.push(ATOM, id);
           return;
@@ -466,8 +471,10 @@ export class LiteralIndex {
       const slot = this.atomSlot[i];
       const v = this.slot(slot, ctx);
       if (v === MISSING || v === null) r = false;
-      else if (typeof v === 'string') r = simpleHolds(simple, this.folded(slot, v));
-      else r = simpleValue(simple, v, ctx);
+      else if (typeof v === 'string') {
+        const eq = this.atomEquals[i];
+        r = eq !== undefined ? this.folded(slot, v) === eq : simpleHolds(simple, this.folded(slot, v));
+      } else r = simpleValue(simple, v, ctx);
     }
     this.atomStamp[i] = this.epoch;
     this.atomResult[i] = r ? 1 : 0;

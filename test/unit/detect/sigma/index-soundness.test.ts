@@ -352,4 +352,19 @@ describe('indexed evaluation equals rule-by-rule evaluation (property)', () => {
       { numRuns: 1000 },
     );
   });
+
+  test('one rule set over a stream where events recur: answers kept between events (remembered probes, per-event stamps) change nothing', () => {
+    fc.assert(
+      fc.property(fc.array(ruleArb, { minLength: 1, maxLength: 8 }), fc.array(eventArb, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { minLength: 5, maxLength: 40 }), (specs, events, order) => {
+        const files = specs.map((r, i) => {
+          const body = [...r.sels.map((s, j) => `  sel${j}: ${s}`), `  kw: [${quoted(r.kw)}]`, `  condition: ${r.cond}`].join('\n');
+          return { path: `p${i}.yml`, text: `title: p${i}\nid: p${i}\nlogsource: {product: x}\ndetection:\n${body}\n` };
+        });
+        const set = compileRules(files, { strict: true });
+        const want = events.map((e) => set.rules.filter((r) => r.matches(e)).map((r) => r.id));
+        for (const k of order) expect(set.evaluate(LS, events[k % events.length]).map((r) => r.id)).toEqual(want[k % events.length]);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
