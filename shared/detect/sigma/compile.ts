@@ -18,6 +18,9 @@ import { STAR, compilePattern, foldPattern, literalPattern, normalizePattern, to
 
 export type Matcher = (ctx: EventContext) => boolean;
 
+/** A field test given the field's value (MISSING when absent): what `match` does after reading it. */
+export type ValueTest = (val: unknown, ctx: EventContext) => boolean;
+
 /**
  * One literal the field's folded text must equal / start with / end with /
  * contain, or (`cidr`) an IPv4 network the text must be an address of.
@@ -74,7 +77,7 @@ export function simpleHolds(t: SimpleTest, s: string): boolean {
  * is an equivalent test on the field's folded text.
  */
 export type Expr =
-  | { t: 'atom'; key: string; field: string; match: Matcher; simple?: SimpleTest }
+  | { t: 'atom'; key: string; field: string; match: Matcher; simple?: SimpleTest; onValue?: ValueTest }
   | { t: 'and' | 'or'; args: Expr[] }
   | { t: 'not'; arg: Expr };
 
@@ -454,12 +457,12 @@ function keywordPattern(v: RuleValue): RuleValue {
   return v;
 }
 
-type FieldMatch = Omit<Compiled, 'expr'>;
+type FieldMatch = Omit<Compiled, 'expr'> & { onValue?: ValueTest };
 
 /** One field test (or keyword search) and its atom in the rule's expression tree. */
 function compileField(spec: FieldSpec): Compiled {
-  const c = fieldMatch(spec);
-  return { ...c, expr: { t: 'atom', key: JSON.stringify(spec), field: spec.field, match: c.match, simple: simpleTestOf(spec) } };
+  const { onValue, ...c } = fieldMatch(spec);
+  return { ...c, expr: { t: 'atom', key: JSON.stringify(spec), field: spec.field, match: c.match, simple: simpleTestOf(spec), onValue } };
 }
 
 /** The SimpleTest equivalent to a plain string field test, if it is one. */
@@ -498,7 +501,7 @@ function fieldMatch(spec: FieldSpec): FieldMatch {
   const acc = compileAccessor(field);
   if (spec.exists !== undefined) {
     const want = spec.exists;
-    return { match: (ctx) => (ctx.get(field, acc) !== MISSING) === want, reqs: NONE };
+    return { match: (ctx) => (ctx.get(field, acc) !== MISSING) === want, reqs: NONE, onValue: (val) => (val !== MISSING) === want };
   }
   if (spec.fieldref) return compileFieldref(spec, acc);
   const preds: Pred[] = [];
@@ -551,22 +554,14 @@ function fieldMatch(spec: FieldSpec): FieldMatch {
   }
   if (spec.neq) {
     // neq: the field is present and differs from every listed value.
-    return {
-      match: (ctx) => {
-        const val = ctx.get(field, acc);
-        const absent = val === MISSING || val === null;
-        return !absent && !combined(val, absent, ctx);
-      },
-      reqs: NONE,
+    const onValue: ValueTest = (val, ctx) => {
+      const absent = val === MISSING || val === null;
+      return !absent && !combined(val, absent, ctx);
     };
+    return { match: (ctx) => onValue(ctx.get(field, acc), ctx), reqs: NONE, onValue };
   }
-  return {
-    match: (ctx) => {
-      const val = ctx.get(field, acc);
-      return combined(val, val === MISSING || val === null, ctx);
-    },
-    reqs,
-  };
+  const onValue: ValueTest = (val, ctx) => combined(val, val === MISSING || val === null, ctx);
+  return { match: (ctx) => onValue(ctx.get(field, acc), ctx), reqs, onValue };
 }
 
 function timeWrap(pred: Pred, part: TimePart): Pred {

@@ -11,7 +11,7 @@
  * rules' closures do not stay in cache, and chasing them cost microseconds
  * per rule. The index is only a prefilter: candidates are always fully tested.
  */
-import { parseIpv4, simpleHolds, type Expr, type InternalRule, type LiteralAlt, type Matcher, type Requirement, type SimpleTest } from './compile';
+import { parseIpv4, simpleHolds, type Expr, type InternalRule, type LiteralAlt, type Matcher, type Requirement, type SimpleTest, type ValueTest } from './compile';
 import { EventContext, MISSING, compileAccessor, textOf, type Accessor } from './fields';
 import { toNumber } from './values';
 
@@ -242,6 +242,8 @@ export class LiteralIndex {
   private readonly atomSlot: number[] = [];
   private readonly atomSimple: Array<SimpleTest | undefined> = [];
   private readonly atomMatch: Matcher[] = [];
+  /** Other field tests given the field's value: the value comes from the event's slot, not a second read through the context. */
+  private readonly atomOnValue: Array<ValueTest | undefined> = [];
   /** The one folded text an atom's value must equal, when that is all it tests (the common `field: value`). */
   private readonly atomEquals: Array<string | undefined> = [];
   private atomStamp: Uint32Array;
@@ -356,7 +358,8 @@ export class LiteralIndex {
             atomIds.set(e.key, id);
             this.atomMatch.push(e.match);
             this.atomSimple.push(e.simple);
-            this.atomSlot.push(e.simple ? this.slotOf(e.field) : -1);
+            this.atomSlot.push(e.simple || e.onValue ? this.slotOf(e.field) : -1);
+            this.atomOnValue.push(e.simple ? undefined : e.onValue);
             const t = e.simple;
             const only = t !== undefined && t.exact1 !== undefined && !t.exact && !t.prefix && !t.suffix && !t.contains && !t.other;
             this.atomEquals.push(only ? t.exact1 : undefined);
@@ -466,8 +469,10 @@ export class LiteralIndex {
     if (this.atomStamp[i] === this.epoch) return this.atomResult[i] === 1;
     const simple = this.atomSimple[i];
     let r: boolean;
-    if (simple === undefined) r = this.atomMatch[i](ctx);
-    else {
+    if (simple === undefined) {
+      const on = this.atomOnValue[i];
+      r = on !== undefined ? on(this.slot(this.atomSlot[i], ctx), ctx) : this.atomMatch[i](ctx);
+    } else {
       const slot = this.atomSlot[i];
       const v = this.slot(slot, ctx);
       if (v === MISSING || v === null) r = false;

@@ -9,6 +9,11 @@ class CountingContext extends EventContext {
     this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
     return super.get(name, acc);
   }
+  // The index reads each field once per event through `read` and keeps the value itself.
+  override read(name: string, acc: Accessor): FieldValue {
+    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
+    return super.read(name, acc);
+  }
 }
 
 const ls = { product: 'aws', service: 'cloudtrail' };
