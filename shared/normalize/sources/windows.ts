@@ -674,8 +674,11 @@ function windowsTime(f: Rec): number {
   return ms;
 }
 
-/** Maps a flattened Windows event (see flattenWindowsEvent). */
-export function mapWindowsFields(f: Rec): TelemetryEvent {
+/**
+ * What every Windows event must carry, checked in one order for the mapper and
+ * the route so both reject a record with the same reason.
+ */
+function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time: number } {
   const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
   if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
   const channel = f.Channel;
@@ -685,7 +688,12 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
     throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
   }
   const time = windowsTime(f);
-  const ch = lowerChannel(channel);
+  return { eid, channel, ch: lowerChannel(channel), time };
+}
+
+/** Maps a flattened Windows event (see flattenWindowsEvent). */
+export function mapWindowsFields(f: Rec): TelemetryEvent {
+  const { eid, channel, ch, time } = windowsHeader(f);
   const recordId = strOrUndef(f.EventRecordID);
   const version = strOrUndef(f.Version);
   const provider = f.Provider_Name;
@@ -719,15 +727,7 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
  */
 export function routeWindows(record: Rec): TelemetryEvent[] {
   const f = isNested(record) ? flattenWindowsEvent(record) : record;
-  const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
-  if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
-  const channel = f.Channel;
-  if (typeof channel !== 'string') throw new NormalizeError('Channel: expected a string');
-  if (typeof f.Computer !== 'string' || f.Computer === '') {
-    throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
-  }
-  const time = windowsTime(f);
-  const ch = lowerChannel(channel);
+  const { eid, channel, ch, time } = windowsHeader(f);
   if (ch === SYSMON_CHANNEL_LC) {
     // The Sysmon events whose mapping requires a field.
     if (eid === 3 && !strOrUndef(f.SourceIp) && !strOrUndef(f.DestinationIp)) throw new NormalizeError('DestinationIp: missing required field');
