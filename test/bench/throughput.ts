@@ -48,27 +48,6 @@ function parseAll(bodies: readonly string[]): number {
 
 // ---------------------------------------------------------------- normalize
 
-/**
- * Median CPU time (user + system, all threads of the process: garbage
- * collection included) of `fn`, in ms, after one warm-up run. CPU time
- * rather than wall time because the machine is shared: another process
- * taking the core stretches wall time but not the work done.
- */
-function medianCpuMs(fn: () => void, runs: number): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const t = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t);
-    times.push((d.user + d.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  const m = times.length >> 1;
-  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2;
-}
-
 let gcFn: (() => void) | undefined;
 
 /** A full collection, exposed at run time when node was started without --expose-gc (as tsx starts it). */
@@ -83,20 +62,22 @@ function fullGc(): void {
   gcFn();
 }
 
+/** The collection medianCpuMs runs by default: only when node was started with --expose-gc. */
+const gcIfExposed = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 /**
- * medianCpuMs with a full collection (not timed) before each run, warm-up
- * included: without it the garbage one measurement left (normalizeBatch
- * fills old space with 10,000 events per batch) was collected on the time of
- * the next one, the JSON.parse baseline's included. `gc` is exposed at run
- * time when node was started without --expose-gc (tsx and `npm run bench`
- * both start it so).
+ * Median CPU time (user + system, all threads of the process: garbage
+ * collection included) of `fn`, in ms, after one warm-up run, with `collect`
+ * (not timed) before each run. CPU time rather than wall time because the
+ * machine is shared: another process taking the core stretches wall time but
+ * not the work done.
  */
-function medianCpuMsAfterGc(fn: () => void, runs: number): number {
-  fullGc();
+function medianCpuMs(fn: () => void, runs: number, collect: () => void = gcIfExposed): number {
+  collect();
   fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    fullGc();
+    collect();
     const t = process.cpuUsage();
     fn();
     const d = process.cpuUsage(t);
@@ -106,6 +87,16 @@ function medianCpuMsAfterGc(fn: () => void, runs: number): number {
   const m = times.length >> 1;
   return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2;
 }
+
+/**
+ * medianCpuMs with a full collection before each run, warm-up included:
+ * without it the garbage one measurement left (normalizeBatch fills old
+ * space with 10,000 events per batch) was collected on the time of the next
+ * one, the JSON.parse baseline's included. `gc` is exposed at run time when
+ * node was started without --expose-gc (tsx and `npm run bench` both start
+ * it so).
+ */
+const medianCpuMsAfterGc = (fn: () => void, runs: number): number => medianCpuMs(fn, runs, fullGc);
 
 interface NormalizeCase {
   name: string;
