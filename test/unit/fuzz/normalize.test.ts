@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, type RawMessage } from '../../../shared/normalize/normalize-batch';
 import { normalizeRecord } from '../../../shared/normalize/registry';
-import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from '../../bench/generators';
-import { applyEdit, applyTextEdit, arbEdit, caseCounter, runs } from './support';
+import { Rng, vpcFlowLine, VPC_V2_HEADER } from '../../bench/generators';
+import { applyEdit, applyTextEdit, arbEdit, caseCounter, generateRecord, runs, type RecordKind } from './support';
 
 const counter = caseCounter();
 const hit = counter.hit;
@@ -21,30 +21,10 @@ afterAll(() => {
   console.log(`fuzz normalize: ${total} cases tried (${counter.summary()})`);
 });
 
-const CALLS = apiCatalogue();
-type Kind = 'cloudtrail' | 'cloudtrail-envelope' | 'okta' | 'windows' | 'vpcflow';
+type Kind = Extract<RecordKind, 'cloudtrail' | 'cloudtrail-envelope' | 'okta' | 'windows' | 'vpcflow'>;
 const KINDS: Kind[] = ['cloudtrail', 'cloudtrail-envelope', 'okta', 'windows', 'vpcflow'];
 
-function generate(kind: Kind, seed: number): Record<string, unknown> {
-  const r = new Rng(seed);
-  const i = seed % 100_000;
-  switch (kind) {
-    case 'cloudtrail':
-      return cloudTrailRecord(r, CALLS, i);
-    case 'cloudtrail-envelope':
-      return cloudTrailEnvelope(cloudTrailRecord(r, CALLS, i), r);
-    case 'okta':
-      return oktaEvent(r, i);
-    case 'windows':
-      return windowsEvent(r, i);
-    case 'vpcflow': {
-      const fields = VPC_V2_HEADER.split(' ');
-      return Object.fromEntries(vpcFlowLine(r, i).split(' ').map((v, k) => [fields[k], v]));
-    }
-  }
-}
-
-const arbRecord = fc.tuple(fc.constantFrom(...KINDS), fc.nat()).map(([kind, seed]) => ({ kind, record: generate(kind, seed) }));
+const arbRecord = fc.tuple(fc.constantFrom(...KINDS), fc.nat()).map(([kind, seed]) => ({ kind, record: generateRecord(kind, seed) }));
 
 /** A text edit: truncate, delete a range, insert bytes, duplicate a slice. */
 const arbTextEdit = fc.record({
@@ -122,11 +102,11 @@ describe('fuzz: normalizers', () => {
   it('a batch of good and bad messages rejects exactly the bad ones, with reasons, and normalizes every good one', () => {
     const arbGood = fc.oneof(
       fc.array(fc.tuple(fc.constantFrom<Kind>('cloudtrail', 'okta', 'windows', 'vpcflow'), fc.nat()), { minLength: 1, maxLength: 3 }).map((xs) => {
-        const recs = xs.map(([k, s]) => generate(k, s));
+        const recs = xs.map(([k, s]) => generateRecord(k, s));
         return { body: recs.map((x) => JSON.stringify(x)).join('\n'), records: recs.length };
       }),
-      fc.nat().map((s) => ({ body: JSON.stringify(generate('cloudtrail-envelope', s)), records: 1 })),
-      fc.array(fc.nat(), { minLength: 1, maxLength: 5 }).map((ss) => ({ body: JSON.stringify({ Records: ss.map((s) => generate('cloudtrail', s)) }), records: ss.length })),
+      fc.nat().map((s) => ({ body: JSON.stringify(generateRecord('cloudtrail-envelope', s)), records: 1 })),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 5 }).map((ss) => ({ body: JSON.stringify({ Records: ss.map((s) => generateRecord('cloudtrail', s)) }), records: ss.length })),
       fc.array(fc.nat(), { minLength: 1, maxLength: 5 }).map((ss) => ({ body: [VPC_V2_HEADER, ...ss.map((s) => vpcFlowLine(new Rng(s), s))].join('\n'), records: ss.length })),
     );
     const arbBad = fc.oneof(

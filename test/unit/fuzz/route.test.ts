@@ -10,42 +10,13 @@
  */
 import fc from 'fast-check';
 import { normalizeRecord, routeRecord } from '../../../shared/normalize/registry';
-import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, windowsEvent } from '../../bench/generators';
-import { processCreationEvent } from '../../bench/process-creation';
-import { applyEdit, arbEdit, caseCounter, runs } from './support';
+import { applyEdit, arbEdit, caseCounter, generateRecord, runs, type RecordKind } from './support';
 
 const counter = caseCounter();
 afterAll(() => console.log(`fuzz route: ${counter.total()} cases tried (${counter.summary()})`));
 
-const CALLS = apiCatalogue();
-type Kind = 'cloudtrail' | 'cloudtrail-envelope' | 'signin' | 'windows' | 'sysmon-process' | 'windows-flat' | 'okta';
+type Kind = Extract<RecordKind, 'cloudtrail' | 'cloudtrail-envelope' | 'signin' | 'windows' | 'sysmon-process' | 'windows-flat' | 'okta'>;
 const KINDS: Kind[] = ['cloudtrail', 'cloudtrail-envelope', 'signin', 'windows', 'sysmon-process', 'windows-flat', 'okta'];
-
-function generate(kind: Kind, seed: number): Record<string, unknown> {
-  const r = new Rng(seed);
-  const i = seed % 100_000;
-  switch (kind) {
-    case 'cloudtrail':
-      return cloudTrailRecord(r, CALLS, i);
-    case 'cloudtrail-envelope':
-      return cloudTrailEnvelope(cloudTrailRecord(r, CALLS, i), r);
-    case 'signin':
-      // Sign-in events take the Authentication branch, which maps no resources.
-      return { ...cloudTrailRecord(r, CALLS, i), eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', resources: [{ ARN: 'arn:aws:iam::1:user/a' }] };
-    case 'windows':
-      return windowsEvent(r, i);
-    case 'sysmon-process':
-      return processCreationEvent(r, i);
-    case 'windows-flat': {
-      // A forwarder's flat record: EventData and System fields at top level.
-      const e = windowsEvent(r, i).Event as { System: Record<string, unknown>; EventData: Record<string, unknown> };
-      const s = e.System;
-      return { ...e.EventData, EventID: s.EventID, Channel: s.Channel, Computer: s.Computer, EventRecordID: s.EventRecordID, TimeCreated: (s.TimeCreated as { '#attributes': { SystemTime: string } })['#attributes'].SystemTime };
-    }
-    case 'okta':
-      return oktaEvent(r, i);
-  }
-}
 
 /** Fields the mappers check, by name (random paths seldom reach the nested ones). */
 const CHECKED: Record<Kind, string[][]> = {
@@ -79,7 +50,7 @@ const arbValue = fc.oneof(
 const arbCase = fc.tuple(fc.constantFrom(...KINDS), fc.nat()).chain(([kind, seed]) =>
   fc.record({
     kind: fc.constant(kind),
-    record: fc.constant(generate(kind, seed)),
+    record: fc.constant(generateRecord(kind, seed)),
     fieldEdits: fc.array(fc.record({ path: fc.constantFrom(...CHECKED[kind]), value: arbValue, del: fc.boolean() }), { maxLength: 3 }),
     edits: fc.array(arbEdit, { maxLength: 3 }),
   }),
