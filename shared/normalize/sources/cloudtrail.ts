@@ -12,10 +12,11 @@ import { lazyEvent, NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfActor, OcsfApi, OcsfCloud, OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, typeName, type Rec } from './common';
+import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, strValue, type Rec } from './common';
 
 const PRODUCT = sharedProduct({ name: 'CloudTrail', vendor_name: 'AWS' });
-const LOGSOURCE = { product: 'aws', service: 'cloudtrail' } as const;
+/** A fresh logsource per event (the object is the event's own). */
+const logsource = () => ({ product: 'aws', service: 'cloudtrail' });
 
 /** EventBridge detail-types that carry a CloudTrail record in `detail`. */
 const EVENTBRIDGE_DETAIL_TYPES = new Set([
@@ -249,7 +250,7 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
   return {
     uid: eventId ?? hashUid(rec),
     source: 'aws.cloudtrail',
-    logsource: { product: LOGSOURCE.product, service: LOGSOURCE.service },
+    logsource: logsource(),
     time,
     ocsf,
     raw: rec,
@@ -271,25 +272,25 @@ function checkCloudTrailRecord(rec: Rec): { time: number; eventId: string | unde
   const eventType = optStr(rec, 'eventType');
   const ui = optObj(rec, 'userIdentity');
   // Named reads, not a loop over key names: keyed reads of varying names are several times slower.
-  checkStr(rec.errorCode, 'errorCode');
-  checkStr(rec.errorMessage, 'errorMessage');
-  checkStr(rec.sourceIPAddress, 'sourceIPAddress');
-  checkStr(rec.userAgent, 'userAgent');
-  checkStr(rec.awsRegion, 'awsRegion');
-  checkStr(rec.recipientAccountId, 'recipientAccountId');
+  strValue(rec.errorCode, 'errorCode');
+  strValue(rec.errorMessage, 'errorMessage');
+  strValue(rec.sourceIPAddress, 'sourceIPAddress');
+  strValue(rec.userAgent, 'userAgent');
+  strValue(rec.awsRegion, 'awsRegion');
+  strValue(rec.recipientAccountId, 'recipientAccountId');
   const rp = rec.requestParameters;
   if (rp !== undefined && rp !== null && typeof rp !== 'object') throw new NormalizeError('requestParameters: expected an object');
   const re = rec.responseElements;
   if (re !== undefined && re !== null && typeof re !== 'object') throw new NormalizeError('responseElements: expected an object');
   if (ui) {
     // In the order mapUser and mapActor read them.
-    checkStr(ui.arn, 'userIdentity.arn');
-    checkStr(ui.type, 'userIdentity.type');
-    checkStr(ui.userName, 'userIdentity.userName');
-    checkStr(ui.accountId, 'userIdentity.accountId');
-    checkStr(ui.principalId, 'userIdentity.principalId');
-    checkStr(ui.accessKeyId, 'userIdentity.accessKeyId');
-    checkStr(ui.invokedBy, 'userIdentity.invokedBy');
+    strValue(ui.arn, 'userIdentity.arn');
+    strValue(ui.type, 'userIdentity.type');
+    strValue(ui.userName, 'userIdentity.userName');
+    strValue(ui.accountId, 'userIdentity.accountId');
+    strValue(ui.principalId, 'userIdentity.principalId');
+    strValue(ui.accessKeyId, 'userIdentity.accessKeyId');
+    strValue(ui.invokedBy, 'userIdentity.invokedBy');
     optObj(ui, 'sessionContext', 'userIdentity.sessionContext');
   }
   // Sign-in events are mapped without their resources.
@@ -307,11 +308,6 @@ function checkCloudTrailRecord(rec: Rec): { time: number; eventId: string | unde
   return { time, eventId };
 }
 
-/** optStr's check on a value already read. */
-function checkStr(v: unknown, where: string): void {
-  if (v !== undefined && v !== null && typeof v !== 'string') throw new NormalizeError(`${where}: expected a string, got ${typeName(v)}`);
-}
-
 // Records of a log file come in time order, many to the second: the last eventTime parsed is kept.
 let lastEventTime: string | undefined;
 let lastTime = 0;
@@ -327,7 +323,7 @@ function eventTimeOf(v: unknown): number {
 
 function routeCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
   const { time, eventId } = checkCloudTrailRecord(rec);
-  return lazyEvent(eventId ?? hashUid(rec), 'aws.cloudtrail', { ...LOGSOURCE }, time, rec, () => mapCloudTrailRecord(rec, envelopeId).ocsf);
+  return lazyEvent(eventId ?? hashUid(rec), 'aws.cloudtrail', logsource(), time, rec, () => mapCloudTrailRecord(rec, envelopeId).ocsf);
 }
 
 /** SourceMapper.route for CloudTrail: a whole log file is mapped as normalize maps it (envelopes.ts splits log files before this). */

@@ -16,7 +16,11 @@ export function isObj(v: unknown): v is Rec {
 
 /** A string field, or undefined when absent/null; any other type is an error. */
 export function optStr(rec: Rec, key: string, where = key): string | undefined {
-  const v = rec[key];
+  return strValue(rec[key], where);
+}
+
+/** optStr on a value already read: the string, undefined when absent or null, else a NormalizeError naming `where`. */
+export function strValue(v: unknown, where: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new NormalizeError(`${where}: expected a string, got ${typeName(v)}`);
   return v;
