@@ -127,13 +127,9 @@ export function flattenWindowsEvent(record: Rec): Rec {
   return out;
 }
 
-/**
- * True when every member of an EventData map is copied as is: none is an XML
- * attribute, and none is `__proto__` (an assignment sets the prototype where a
- * spread would copy the member; the key-by-key copy keeps its old behaviour).
- */
+/** True when every member of an EventData map is copied as is: none is an XML attribute (`#attributes`, `@…`). */
 function plainMembers(ed: Rec): boolean {
-  for (const k in ed) if (k === '#attributes' || k === '__proto__' || k.charCodeAt(0) === 64) return false;
+  for (const k in ed) if (k === '#attributes' || k.charCodeAt(0) === 64) return false;
   return true;
 }
 
@@ -678,7 +674,7 @@ function windowsTime(f: Rec): number {
  * What every Windows event must carry, checked in one order for the mapper and
  * the route so both reject a record with the same reason.
  */
-function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time: number } {
+function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time: number; recordId: string | undefined; uid: string } {
   const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
   if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
   const channel = f.Channel;
@@ -688,13 +684,14 @@ function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time
     throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
   }
   const time = windowsTime(f);
-  return { eid, channel, ch: lowerChannel(channel), time };
+  const recordId = strOrUndef(f.EventRecordID);
+  const uid = recordId !== undefined ? `${f.Computer}:${channel}:${recordId}` : hashUid(f);
+  return { eid, channel, ch: lowerChannel(channel), time, recordId, uid };
 }
 
 /** Maps a flattened Windows event (see flattenWindowsEvent). */
 export function mapWindowsFields(f: Rec): TelemetryEvent {
-  const { eid, channel, ch, time } = windowsHeader(f);
-  const recordId = strOrUndef(f.EventRecordID);
+  const { eid, channel, ch, time, recordId, uid } = windowsHeader(f);
   const version = strOrUndef(f.Version);
   const provider = f.Provider_Name;
   const o = {
@@ -716,7 +713,6 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
   const device: OcsfDevice | undefined = typeof f.Computer === 'string' ? { hostname: f.Computer, os: { name: 'Windows', type_id: 100, type: 'Windows' } } : undefined;
   if (device) ocsf.device = device;
   if (typeof provider === 'string') ocsf.metadata.product = productOf(ch === SYSMON_CHANNEL_LC ? PRODUCTS.sysmon : ch === 'security' ? PRODUCTS.security : channelProduct(channel), version, provider);
-  const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
   return { uid, source: 'windows', logsource: logSourceOf(channel, ch, eid, f), time, ocsf, raw: f };
 }
 
@@ -727,15 +723,13 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
  */
 export function routeWindows(record: Rec): TelemetryEvent[] {
   const f = isNested(record) ? flattenWindowsEvent(record) : record;
-  const { eid, channel, ch, time } = windowsHeader(f);
+  const { eid, channel, ch, time, uid } = windowsHeader(f);
   if (ch === SYSMON_CHANNEL_LC) {
     // The Sysmon events whose mapping requires a field.
     if (eid === 3 && !strOrUndef(f.SourceIp) && !strOrUndef(f.DestinationIp)) throw new NormalizeError('DestinationIp: missing required field');
     if ((eid === 12 || eid === 13 || eid === 14) && !strOrUndef(f.TargetObject)) throw new NormalizeError('TargetObject: missing required field');
     if (eid === 22 && !strOrUndef(f.QueryName)) throw new NormalizeError('QueryName: missing required field');
   }
-  const recordId = strOrUndef(f.EventRecordID);
-  const uid = recordId !== undefined ? `${String(f.Computer ?? '')}:${channel}:${recordId}` : hashUid(f);
   return [lazyEvent(uid, 'windows', logSourceOf(channel, ch, eid, f), time, f, () => mapWindowsFields(f).ocsf)];
 }
 
