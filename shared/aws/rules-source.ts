@@ -55,11 +55,8 @@ function statusOf(e: unknown): number | undefined {
  * the same way, once until it recovers.
  */
 export class S3RulesSource implements RulesProvider {
-  /** The running rules; undefined while the deferred initial rules have not been compiled. */
-  private loaded: LoadedRules | undefined;
-  private readonly deferred: DeferredRules | undefined;
-  /** The running rules' digest. */
-  private digest: string;
+  /** The running rules: compiled, or the deferred initial rules until first run. */
+  private running: LoadedRules | DeferredRules;
   private etag: string | undefined;
   private checkedAt = -Infinity;
   private inflight: Promise<void> | undefined;
@@ -69,9 +66,7 @@ export class S3RulesSource implements RulesProvider {
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: S3RulesSourceOptions) {
-    if ('load' in opts.initial) this.deferred = opts.initial;
-    else this.loaded = opts.initial;
-    this.digest = opts.initial.digest;
+    this.running = opts.initial;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? ((l) => process.stdout.write(`${l}\n`));
   }
@@ -84,7 +79,8 @@ export class S3RulesSource implements RulesProvider {
       });
       await this.inflight;
     }
-    return (this.loaded ??= (this.deferred as DeferredRules).load());
+    if ('load' in this.running) this.running = this.running.load();
+    return this.running;
   }
 
   private where(): string {
@@ -113,18 +109,17 @@ export class S3RulesSource implements RulesProvider {
     try {
       next = loadArtifact(parseRulesArtifact(text));
     } catch (e) {
-      this.problem(`rules artifact ${this.where()} (ETag ${etag ?? '?'}) not loaded, keeping rules ${this.digest}: ${(e as Error).message}`);
+      this.problem(`rules artifact ${this.where()} (ETag ${etag ?? '?'}) not loaded, keeping rules ${this.running.digest}: ${(e as Error).message}`);
       return;
     }
     this.reported = undefined;
-    if (next.digest === this.digest) {
+    if (next.digest === this.running.digest) {
       // The rule set running already; deferred, S3's copy is it, compiled.
-      this.loaded ??= next;
+      if ('load' in this.running) this.running = next;
       return;
     }
-    const previous = this.digest;
-    this.loaded = next;
-    this.digest = next.digest;
+    const previous = this.running.digest;
+    this.running = next;
     this.log(JSON.stringify({ level: 'INFO', message: 'rules artifact loaded', source: this.where(), etag, versionId, digest: next.digest, previous, rules: next.rules.rules.length, suppressions: next.suppressions.size }));
   }
 
@@ -138,7 +133,7 @@ export class S3RulesSource implements RulesProvider {
         [RULES_LOAD_ERROR_METRIC]: 1,
         level: 'ERROR',
         message,
-        running: this.digest,
+        running: this.running.digest,
       }),
     );
   }
