@@ -10,7 +10,7 @@ import { CaseTable } from '../constructs/case-table';
 import { DataBucket } from '../constructs/data-bucket';
 import { grantResponseActions } from '../constructs/response-actions';
 import { geoDataFiles } from '../defaults/geo-data';
-import { TELEMETRY_NODE_OPTIONS } from '../defaults/lambda';
+import { NODE_OPTIONS_BY_STAGE } from '../defaults/lambda';
 import { EncryptionKey } from '../constructs/encryption-key';
 import { MdrBus } from '../constructs/mdr-bus';
 import { Operations } from '../constructs/operations';
@@ -112,10 +112,9 @@ export class CustomerStack extends Stack {
     const common = { [Env.tenantId]: config.tenantId, [Env.quarantineQueueUrl]: this.quarantine.queue.queueUrl };
     const provider = config.provider;
     const stageEnv: Record<StageId, Record<string, string>> = {
-      normalize: { NODE_OPTIONS: TELEMETRY_NODE_OPTIONS },
+      normalize: {},
       // The table holds correlation windows; detect touches it only for events that feed a correlation rule.
       detect: {
-        NODE_OPTIONS: TELEMETRY_NODE_OPTIONS,
         [Env.busName]: this.bus.bus.eventBusName,
         [Env.tableName]: this.table.table.tableName,
         [Env.evidenceBucket]: this.data.bucket.bucketName,
@@ -172,7 +171,8 @@ export class CustomerStack extends Stack {
         names,
         key,
         logRetentionDays: config.logRetentionDays,
-        environment: { ...common, ...stageEnv[spec.id] },
+        // Node options per stage from the one table the cold-start benchmark starts them with.
+        environment: { ...common, ...(NODE_OPTIONS_BY_STAGE[spec.id] ? { NODE_OPTIONS: NODE_OPTIONS_BY_STAGE[spec.id] } : {}), ...stageEnv[spec.id] },
         ...(spec.id === 'detect' ? { bundleFiles: this.rules.bundleFiles } : {}),
         // Offline geolocation tables ride in the enrich bundle: no network look-ups at run time.
         ...(spec.id === 'enrich' ? { bundleFiles: geoDataFiles() } : {}),
