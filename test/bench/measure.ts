@@ -1,6 +1,8 @@
 /** Timing helpers and machine description for the benchmarks. */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -74,3 +76,76 @@ export function table(head: readonly string[], rows: readonly (readonly (string 
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
+
+/** Bare JSON.parse of every document of the texts: one parse per body, or per line for NDJSON. */
+export function parseAll(bodies: readonly string[]): number {
+  let n = 0;
+  for (const b of bodies) {
+    if (b.indexOf('\n') === -1) {
+      JSON.parse(b);
+      n++;
+      continue;
+    }
+    let pos = 0;
+    while (pos < b.length) {
+      let end = b.indexOf('\n', pos);
+      if (end === -1) end = b.length;
+      if (end > pos) {
+        JSON.parse(b.slice(pos, end));
+        n++;
+      }
+      pos = end + 1;
+    }
+  }
+  return n;
+}
+
+let gcFn: (() => void) | undefined;
+
+/** A full collection, exposed at run time when node was started without --expose-gc (as tsx starts it). */
+function fullGc(): void {
+  if (!gcFn) {
+    gcFn = (globalThis as { gc?: () => void }).gc;
+    if (!gcFn) {
+      setFlagsFromString('--expose-gc');
+      gcFn = runInNewContext('gc') as () => void;
+    }
+  }
+  gcFn();
+}
+
+/** The collection medianCpuMs runs by default: only when node was started with --expose-gc. */
+const gcIfExposed = (): void => (globalThis as { gc?: () => void }).gc?.();
+
+/**
+ * Median CPU time (user + system, all threads of the process: garbage
+ * collection included) of `fn`, in ms, after one warm-up run, with `collect`
+ * (not timed) before each run. CPU time rather than wall time because the
+ * machine is shared: another process taking the core stretches wall time but
+ * not the work done.
+ */
+export function medianCpuMs(fn: () => void, runs: number, collect: () => void = gcIfExposed): number {
+  collect();
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    collect();
+    const t = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t);
+    times.push((d.user + d.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const m = times.length >> 1;
+  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2;
+}
+
+/**
+ * medianCpuMs with a full collection before each run, warm-up included:
+ * without it the garbage one measurement left (normalizeBatch fills old
+ * space with 10,000 events per batch) was collected on the time of the next
+ * one, the JSON.parse baseline's included. `gc` is exposed at run time when
+ * node was started without --expose-gc (tsx and `npm run bench` both start
+ * it so).
+ */
+export const medianCpuMsAfterGc = (fn: () => void, runs: number): number => medianCpuMs(fn, runs, fullGc);

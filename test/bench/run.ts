@@ -17,7 +17,8 @@ import { benchColdStart, coldMarkdown, repoRoot, type ColdRow } from './coldstar
 import { benchE2e, e2eMarkdown, windowsMarkdown, type E2eResult } from './e2e';
 import { fmt, machine, table } from './measure';
 import { benchS3Memory, s3MemoryMarkdown, type S3MemoryRow } from './s3-memory';
-import { benchDetect, benchNormalize, breakdownMarkdown, detectMarkdown, normalizeMarkdown, type DetectResult, type NormalizeRow } from './throughput';
+import { benchDetect, breakdownMarkdown, detectMarkdown, type DetectResult } from './detect';
+import { benchNormalize, normalizeMarkdown, type NormalizeRow } from './normalize';
 
 const ALL = ['normalize', 'detect', 'cold', 'e2e', 'batching', 's3mem'] as const;
 type Part = (typeof ALL)[number];
