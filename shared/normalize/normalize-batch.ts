@@ -1,6 +1,7 @@
 import type { TelemetryEvent } from '../telemetry';
 import { unwrapText, type EnvelopeFailure, type UnwrapOptions } from './envelopes';
-import { normalizeRecord } from './registry';
+import { builtInSources, normalizeRecord } from './registry';
+import type { SourceMapper } from './source';
 
 export interface RawMessage {
   messageId: string;
@@ -47,9 +48,11 @@ export interface BatchSink {
  * keeps only a few alive, which matters: holding the ten thousand events of
  * a batch of NDJSON messages costs the garbage collector more than mapping
  * them (docs/benchmarks.md). Returns the number of vendor records read, the
- * unreadable parts included (for the batch's metrics). Pure, never throws.
+ * unreadable parts included (for the batch's metrics). `sources`: the
+ * built-in ones by default; a declarative mapping goes after them. Pure,
+ * never throws.
  */
-export function normalizeMessage(m: RawMessage, sink: BatchSink, options: UnwrapOptions = {}): number {
+export function normalizeMessage(m: RawMessage, sink: BatchSink, options: UnwrapOptions = {}, sources: readonly SourceMapper[] = builtInSources): number {
   const { records, failures, skipped } = unwrapText(m.body, options);
   for (const f of failures) {
     sink.reject({ messageId: m.messageId, reason: `${f.reason}${failurePosition(f)}`, body: asText(f.input) });
@@ -57,7 +60,7 @@ export function normalizeMessage(m: RawMessage, sink: BatchSink, options: Unwrap
   if (!records.length && !failures.length && !skipped) sink.reject({ messageId: m.messageId, reason: 'empty message', body: m.body });
   for (let i = 0; i < records.length; i++) {
     const record = records[i];
-    const result = normalizeRecord(record);
+    const result = normalizeRecord(record, sources);
     if (result.ok) for (const event of result.events) sink.event(event, m.messageId);
     else sink.reject({ messageId: m.messageId, reason: result.reason, source: result.source, body: JSON.stringify(record) });
   }
@@ -70,7 +73,7 @@ export function normalizeMessage(m: RawMessage, sink: BatchSink, options: Unwrap
  * or mapped comes back with its reason, for quarantine, and never stops the
  * rest of its message or batch.
  */
-export function normalizeBatch(messages: readonly RawMessage[], options: UnwrapOptions = {}): NormalizedBatch {
+export function normalizeBatch(messages: readonly RawMessage[], options: UnwrapOptions = {}, sources: readonly SourceMapper[] = builtInSources): NormalizedBatch {
   const events: NormalizedBatch['events'] = [];
   const rejected: Rejected[] = [];
   const sink: BatchSink = {
@@ -82,6 +85,6 @@ export function normalizeBatch(messages: readonly RawMessage[], options: UnwrapO
     },
   };
   let recordsIn = 0;
-  for (const m of messages) recordsIn += normalizeMessage(m, sink, options);
+  for (const m of messages) recordsIn += normalizeMessage(m, sink, options, sources);
   return { events, rejected, recordsIn };
 }

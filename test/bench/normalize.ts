@@ -3,8 +3,26 @@
  * of the same input text.
  */
 import { normalizeBatch, normalizeMessage, type BatchSink, type RawMessage } from '../../shared/normalize/normalize-batch';
+import { builtInSources } from '../../shared/normalize/registry';
+import type { SourceMapper } from '../../shared/normalize/source';
+import { createDeclarativeSource } from '../../shared/normalize/sources/declarative';
+import { parseAuditdLine } from '../../shared/normalize/sources/linux';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from './generators';
+import {
+  ACME_SWG_MAPPING,
+  acmeSwgRecord,
+  auditdEventLines,
+  falconDetection,
+  graphAlert,
+  graphAlertPage,
+  guardDutyEnvelope,
+  journalEntry,
+  resolverQuery,
+  securityHubEnvelope,
+  vpcFlowLineV5,
+  VPC_V5_HEADER,
+} from './source-generators';
 import { fmt, medianCpuMsAfterGc, parseAll, table } from './measure';
 
 export interface BenchOptions {
@@ -13,13 +31,15 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-interface NormalizeCase {
+export interface NormalizeCase {
   name: string;
   shape: string;
   messages: RawMessage[];
-  /** Text JSON.parse is timed on (the same bodies, except for VPC Flow Logs: the same records as NDJSON). */
+  /** Text JSON.parse is timed on (the same bodies, except for text formats, VPC Flow Logs and auditd: the same records as NDJSON). */
   baseline: string[];
   events: number;
+  /** Sources to recognize with (a declarative mapping after the built-ins); the built-ins by default. */
+  sources?: readonly SourceMapper[];
 }
 
 function ndjsonMessages(records: Record<string, unknown>[], perMessage: number, tag: string): RawMessage[] {
@@ -30,10 +50,32 @@ function ndjsonMessages(records: Record<string, unknown>[], perMessage: number, 
   return out;
 }
 
-function normalizeCases(n: number): NormalizeCase[] {
+/** One SQS message per document (EventBridge rules deliver one event per message). */
+function oneEach(docs: Record<string, unknown>[], tag: string): RawMessage[] {
+  return docs.map((d, i) => ({ messageId: `${tag}-${i}`, body: JSON.stringify(d) }));
+}
+
+/** Text lines, `perMessage` to a body after an optional header; baseline: the same records as NDJSON (`toRecord` of each line). */
+function textCase(lines: string[], perMessage: number, tag: string, header: string | undefined, toRecord: (line: string) => Record<string, unknown>): { messages: RawMessage[]; baseline: string[] } {
+  const messages: RawMessage[] = [];
+  const baseline: string[] = [];
+  for (let i = 0; i < lines.length; i += perMessage) {
+    const chunk = lines.slice(i, i + perMessage);
+    messages.push({ messageId: `${tag}-${i}`, body: (header !== undefined ? [header, ...chunk] : chunk).join('\n') });
+    baseline.push(chunk.map((l) => JSON.stringify(toRecord(l))).join('\n'));
+  }
+  return { messages, baseline };
+}
+
+function flowRecord(fields: readonly string[]): (line: string) => Record<string, unknown> {
+  return (l) => Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v]));
+}
+
+export function normalizeCases(n: number): NormalizeCase[] {
   const r = new Rng(42);
   const calls = apiCatalogue();
   const cases: NormalizeCase[] = [];
+  const bodies = (messages: RawMessage[]) => messages.map((m) => m.body);
 
   const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, calls, i), r)));
   const ctMsgs = ctEnv.map((body, i) => ({ messageId: `ct-${i}`, body }));
@@ -42,24 +84,48 @@ function normalizeCases(n: number): NormalizeCase[] {
   const ctRecs = Array.from({ length: n }, (_, i) => cloudTrailRecord(r, calls, i));
   const files: RawMessage[] = [];
   for (let i = 0; i < n; i += 100) files.push({ messageId: `ctf-${i}`, body: JSON.stringify({ Records: ctRecs.slice(i, i + 100) }) });
-  cases.push({ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: files.map((m) => m.body), events: n });
+  cases.push({ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: bodies(files), events: n });
 
   const okta = ndjsonMessages(Array.from({ length: n }, (_, i) => oktaEvent(r, i)), 100, 'okta');
-  cases.push({ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: okta.map((m) => m.body), events: n });
+  cases.push({ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: bodies(okta), events: n });
 
   const win = ndjsonMessages(Array.from({ length: n }, (_, i) => windowsEvent(r, i)), 100, 'win');
-  cases.push({ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: win.map((m) => m.body), events: n });
+  cases.push({ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: bodies(win), events: n });
 
-  const lines = Array.from({ length: n }, (_, i) => vpcFlowLine(r, i));
-  const vpc: RawMessage[] = [];
-  const vpcJson: string[] = [];
-  const fields = VPC_V2_HEADER.split(' ');
-  for (let i = 0; i < n; i += 100) {
-    const chunk = lines.slice(i, i + 100);
-    vpc.push({ messageId: `vpc-${i}`, body: [VPC_V2_HEADER, ...chunk].join('\n') });
-    vpcJson.push(chunk.map((l) => JSON.stringify(Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v])))).join('\n'));
-  }
-  cases.push({ name: 'VPC Flow Logs', shape: 'v2 text, header + 100 lines per body (baseline: same records as NDJSON)', messages: vpc, baseline: vpcJson, events: n });
+  const v2 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLine(r, i)), 100, 'vpc', VPC_V2_HEADER, flowRecord(VPC_V2_HEADER.split(' ')));
+  cases.push({ name: 'VPC Flow Logs', shape: 'v2 text, header + 100 lines per body (baseline: same records as NDJSON)', ...v2, events: n });
+
+  const v5 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLineV5(r, i)), 100, 'vpc5', VPC_V5_HEADER, flowRecord(VPC_V5_HEADER.split(' ')));
+  cases.push({ name: 'VPC Flow Logs', shape: 'custom format (27 v2–v5 fields), header + 100 lines per body (baseline: same records as NDJSON)', ...v5, events: n });
+
+  const gd = oneEach(Array.from({ length: n }, (_, i) => guardDutyEnvelope(r, i)), 'gd');
+  cases.push({ name: 'GuardDuty', shape: 'EventBridge "GuardDuty Finding", 1 per SQS message (default bus route)', messages: gd, baseline: bodies(gd), events: n });
+
+  const sh = oneEach(Array.from({ length: n }, (_, i) => securityHubEnvelope(r, i)), 'sh');
+  cases.push({ name: 'Security Hub', shape: 'EventBridge "Security Hub Findings - Imported" (ASFF, 1 finding), 1 per SQS message', messages: sh, baseline: bodies(sh), events: n });
+
+  const dns = ndjsonMessages(Array.from({ length: n }, (_, i) => resolverQuery(r, i)), 100, 'dns');
+  cases.push({ name: 'Route 53 Resolver', shape: 'query log records, NDJSON, 100 per body', messages: dns, baseline: bodies(dns), events: n });
+
+  const auditLines: string[] = [];
+  for (let i = 0; auditLines.length < n; i++) auditLines.push(...auditdEventLines(r, i));
+  auditLines.length = n;
+  const audit = textCase(auditLines, 100, 'audit', undefined, (l) => parseAuditdLine(l) ?? {});
+  cases.push({ name: 'Linux auditd', shape: 'audit.log text (execve groups, logins, account changes), 100 lines per body (baseline: same records as NDJSON)', ...audit, events: n });
+
+  const journal = ndjsonMessages(Array.from({ length: n }, (_, i) => journalEntry(r, i)), 100, 'journal');
+  cases.push({ name: 'Linux journald', shape: '`journalctl -o json` entries, NDJSON, 100 per body', messages: journal, baseline: bodies(journal), events: n });
+
+  const falcon = ndjsonMessages(Array.from({ length: n }, (_, i) => falconDetection(r, i)), 100, 'falcon');
+  cases.push({ name: 'CrowdStrike', shape: 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', messages: falcon, baseline: bodies(falcon), events: n });
+
+  const alerts = Array.from({ length: n }, (_, i) => graphAlert(r, i));
+  const pages: RawMessage[] = [];
+  for (let i = 0; i < n; i += 50) pages.push({ messageId: `mde-${i}`, body: JSON.stringify(graphAlertPage(alerts.slice(i, i + 50))) });
+  cases.push({ name: 'Defender', shape: 'Graph `alerts_v2` list page, 50 alerts per body', messages: pages, baseline: bodies(pages), events: n });
+
+  const swg = ndjsonMessages(Array.from({ length: n }, (_, i) => acmeSwgRecord(r, i)), 100, 'swg');
+  cases.push({ name: 'Declarative mapping', shape: 'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body', messages: swg, baseline: bodies(swg), events: n, sources: [...builtInSources, createDeclarativeSource(ACME_SWG_MAPPING)] });
   return cases;
 }
 
@@ -112,7 +178,7 @@ export function benchNormalize(o: BenchOptions): NormalizeRow[] {
     };
     const droppedMs = medianCpuMsAfterGc(() => {
       dropped = 0;
-      for (const m of c.messages) normalizeMessage(m, dropSink);
+      for (const m of c.messages) normalizeMessage(m, dropSink, undefined, c.sources);
     }, o.runs);
     if (dropped !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${dropped} (${rejected} rejected)`);
     const parseMs = medianCpuMsAfterGc(() => parseAll(c.baseline), o.runs);
@@ -136,7 +202,7 @@ export function benchNormalize(o: BenchOptions): NormalizeRow[] {
       produced = 0;
       rejected = 0;
       for (const m of c.messages) {
-        normalizeMessage(m, sink);
+        normalizeMessage(m, sink, undefined, c.sources);
         if (pending.length >= FLUSH_EVENTS) {
           produced += pending.length;
           pending = [];
@@ -148,7 +214,7 @@ export function benchNormalize(o: BenchOptions): NormalizeRow[] {
     let kept = 0;
     const runKept = () => {
       kept = 0;
-      for (let i = 0; i < c.messages.length; i += 100) kept += normalizeBatch(c.messages.slice(i, i + 100)).events.length;
+      for (let i = 0; i < c.messages.length; i += 100) kept += normalizeBatch(c.messages.slice(i, i + 100), undefined, c.sources).events.length;
     };
     const normMs = medianCpuMsAfterGc(run, o.runs);
     const keptMs = medianCpuMsAfterGc(runKept, o.runs);

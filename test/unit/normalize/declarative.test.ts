@@ -1,6 +1,7 @@
 import { createDeclarativeSource, parseMappingFile, DeclarativeSpecError } from '../../../shared/normalize/sources/declarative';
 import { builtInSources, normalizeBatch, normalizeRecord, recognize } from '../../../shared/normalize/registry';
 import { unwrapText } from '../../../shared/normalize/envelopes';
+import { normalizeBatch as normalizeMessages } from '../../../shared/normalize/normalize-batch';
 import { expectValid, fixture, fixtureText } from './helpers';
 
 describe('declarative mappings', () => {
@@ -36,6 +37,17 @@ describe('declarative mappings', () => {
     expect(Object.keys(get.ocsf.unmapped!).sort()).toEqual(['bytes_out', 'category', 'log_type', 'vendor']);
     // String port converted by type: integer.
     expect(post.ocsf).toMatchObject({ activity_id: 6, severity_id: 4, status_id: 2, dst_endpoint: { port: 8443 }, disposition_id: 2 });
+  });
+
+  test('a message body is normalized with the sources given (the mapping after the built-ins); the built-ins alone reject it', () => {
+    const body = fixtureText('declarative', 'acme-swg.ndjson');
+    const { records } = unwrapText(body);
+    const withMapping = normalizeMessages([{ messageId: 'm1', body }], {}, sources);
+    expect(withMapping.rejected).toEqual([]);
+    expect(withMapping.events.map((e) => e.event)).toEqual(normalizeBatch(records, sources).events);
+    const builtIn = normalizeMessages([{ messageId: 'm1', body }]);
+    expect(builtIn.events).toEqual([]);
+    expect(builtIn.rejected.map((r) => r.reason)).toEqual(['no recognizable source', 'no recognizable source']);
   });
 
   test('VPN logins → Authentication; booleans converted', () => {
