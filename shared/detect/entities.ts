@@ -1,34 +1,35 @@
 import type { Entities } from '../contracts/finding';
 import type { OcsfEvent } from '../ocsf/types';
 
-function add(set: Set<string>, v: unknown): void {
-  if (typeof v === 'string' && v !== '') set.add(v);
+/** Adds a non-empty string once; an event names one or two of each kind, so a list beats a Set. */
+function add(list: string[], v: unknown): void {
+  if (typeof v === 'string' && v !== '' && !list.includes(v)) list.push(v);
+}
+
+function sorted(list: string[]): string[] {
+  return list.length > 1 ? list.sort() : list;
 }
 
 /** Who and what an event is about, read from its OCSF attributes (source-independent). */
 export function entitiesOf(ocsf: OcsfEvent): Entities {
-  const users = new Set<string>();
-  const hosts = new Set<string>();
-  const ips = new Set<string>();
-  const accounts = new Set<string>();
-  const resources = new Set<string>();
+  const users: string[] = [];
+  const hosts: string[] = [];
+  const ips: string[] = [];
+  const accounts: string[] = [];
+  const resources: string[] = [];
   const user = ocsf.actor?.user;
   add(users, user?.name ?? user?.uid);
   add(accounts, ocsf.cloud?.account?.uid);
-  for (const ep of [ocsf.src_endpoint, ocsf.dst_endpoint]) {
-    add(ips, ep?.ip);
-    add(hosts, ep?.hostname);
-  }
+  const src = ocsf.src_endpoint;
+  const dst = ocsf.dst_endpoint;
+  add(ips, src?.ip);
+  add(hosts, src?.hostname);
+  add(ips, dst?.ip);
+  add(hosts, dst?.hostname);
   const device = ocsf.device as { hostname?: unknown } | undefined;
   add(hosts, device?.hostname);
-  for (const r of ocsf.resources ?? []) add(resources, r.uid ?? r.name);
-  return {
-    users: [...users].sort(),
-    hosts: [...hosts].sort(),
-    ips: [...ips].sort(),
-    accounts: [...accounts].sort(),
-    resources: [...resources].sort(),
-  };
+  if (ocsf.resources) for (const r of ocsf.resources) add(resources, r.uid ?? r.name);
+  return { users, hosts: sorted(hosts), ips: sorted(ips), accounts, resources: sorted(resources) };
 }
 
 export function mergeEntities(a: Entities, b: Entities): Entities {
