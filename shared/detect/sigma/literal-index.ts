@@ -14,6 +14,7 @@
 import { parseIpv4, simpleHolds, type Expr, type InternalRule, type LiteralAlt, type Matcher, type Requirement, type SimpleTest, type ValueTest } from './compile';
 import { EventContext, MISSING, compileAccessor, textOf, type Accessor } from './fields';
 import { toNumber } from './values';
+import { ValueMemo } from './value-memo';
 
 /** Trie over UTF-16 code units (the unit `probe` walks), keyed by char code. */
 interface TrieNode {
@@ -52,7 +53,7 @@ function gramAt(s: string, i: number): number | string {
 /** Everything indexed on one field. */
 class FieldIndex {
   /** Probe answers by raw string value (see LiteralIndex.probeString). */
-  readonly memo = new Map<string, Int32Array>();
+  readonly memo = new ValueMemo<Int32Array>(2 * PROBE_MEMO_LIMIT);
   /** Lookups since the memo was last cleared, and probes left to run without it. */
   lookups = 0;
   memoOff = 0;
