@@ -8,7 +8,7 @@
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, type OcsfFile, type OcsfFindingInfo, type OcsfFingerprint, type OcsfMitreAttack, type OcsfProcessExt } from '../../ocsf/classes';
-import { baseEvent, compact, isObj, numOrUndef, reqObj, strOrUndef, type Rec } from './common';
+import { baseEvent, compact, isObj, numOrUndef, reqObj, sharedProduct, strOrUndef, type Rec } from './common';
 
 const EVENT_TYPES = new Set(['DetectionSummaryEvent', 'EppDetectionSummaryEvent']);
 
@@ -34,6 +34,9 @@ function toMs(v: unknown): number | undefined {
   return n < 1e12 ? n * 1000 : n;
 }
 
+// One product object, its versioned copies built once and shared by events (productOf), not a spread per record.
+const PRODUCT = sharedProduct({ name: 'Falcon', vendor_name: 'CrowdStrike', feature: { name: 'Event Streams' } });
+
 export function mapFalconDetection(rec: Rec): TelemetryEvent {
   const md = reqObj(rec, 'metadata');
   const e = reqObj(rec, 'event');
@@ -50,7 +53,7 @@ export function mapFalconDetection(rec: Rec): TelemetryEvent {
     throw new NormalizeError(`event.Severity: expected an integer, got ${typeof e.Severity === 'number' ? e.Severity : typeof e.Severity}`);
   }
 
-  const ocsf = baseEvent(OcsfClass.DetectionFinding, 1, time, { name: 'Falcon', vendor_name: 'CrowdStrike', feature: { name: 'Event Streams' } }, {
+  const ocsf = baseEvent(OcsfClass.DetectionFinding, 1, time, PRODUCT, {
     uid: detectId,
     product_version: strOrUndef(md.version),
     event_code: md.eventType as string,

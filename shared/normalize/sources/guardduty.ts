@@ -8,7 +8,7 @@
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, type OcsfFindingInfo, type OcsfNetworkEndpointExt, type OcsfResourceExt } from '../../ocsf/classes';
-import { baseEvent, compact, isObj, isoTime, optIsoTime, optObj, optStr, reqObj, reqStr, type Rec } from './common';
+import { baseEvent, compact, isObj, isoTime, optIsoTime, optObj, optStr, reqObj, reqStr, sharedProduct, type Rec } from './common';
 
 function isEnvelope(r: Rec): boolean {
   return r['detail-type'] === 'GuardDuty Finding' && isObj(r.detail);
@@ -84,6 +84,9 @@ function resourcesOf(resource: Rec | undefined, region: string | undefined): Ocs
   return out;
 }
 
+// One product object, its versioned copies built once and shared by events (productOf), not a spread per finding.
+const PRODUCT = sharedProduct({ name: 'GuardDuty', vendor_name: 'AWS' });
+
 export function mapGuardDutyFinding(f: Rec, envelopeId?: string): TelemetryEvent {
   const id = reqStr(f, 'id');
   const type = reqStr(f, 'type');
@@ -101,7 +104,7 @@ export function mapGuardDutyFinding(f: Rec, envelopeId?: string): TelemetryEvent
   const action = optObj(service, 'action', 'service.action');
   const activity = archived ? 3 : created !== undefined && created !== time ? 2 : 1;
 
-  const ocsf = baseEvent(OcsfClass.DetectionFinding, activity, time, { name: 'GuardDuty', vendor_name: 'AWS' }, {
+  const ocsf = baseEvent(OcsfClass.DetectionFinding, activity, time, PRODUCT, {
     uid: id,
     original_time: typeof updatedAt === 'string' ? updatedAt : undefined,
     product_version: optStr(f, 'schemaVersion'),

@@ -8,7 +8,7 @@
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, type OcsfDnsAnswer, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, isObj, isoTime, optArr, optNum, optObj, optStr, reqStr, type Rec } from './common';
+import { baseEvent, compact, hashUid, isObj, isoTime, optArr, optNum, optObj, optStr, reqStr, sharedProduct, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -39,6 +39,9 @@ const RCODES: Record<string, number> = {
   BADCOOKIE: 23,
 };
 
+// One product object, its versioned copies built once and shared by events (productOf), not a spread per record.
+const PRODUCT = sharedProduct({ name: 'Route 53 Resolver', vendor_name: 'AWS', feature: { name: 'Query Logging' } });
+
 export function mapResolverRecord(rec: Rec): TelemetryEvent {
   const time = isoTime(rec.query_timestamp, 'query_timestamp');
   const queryName = reqStr(rec, 'query_name');
@@ -49,7 +52,7 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   const action = optStr(rec, 'firewall_rule_action');
 
   // Resolver query logs carry no severity; a firewall block is the notable case.
-  const ocsf = baseEvent(OcsfClass.DnsActivity, 6, time, { name: 'Route 53 Resolver', vendor_name: 'AWS', feature: { name: 'Query Logging' } }, {
+  const ocsf = baseEvent(OcsfClass.DnsActivity, 6, time, PRODUCT, {
     product_version: optStr(rec, 'version'),
     original_time: typeof rec.query_timestamp === 'string' ? rec.query_timestamp : undefined,
     severity_id: action === 'BLOCK' ? 3 : 1,

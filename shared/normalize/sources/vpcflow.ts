@@ -12,7 +12,7 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfCloud } from '../../ocsf/types';
 import { OcsfClass, type OcsfConnectionInfo, type OcsfNetworkEndpointExt, type OcsfTraffic } from '../../ocsf/classes';
-import { baseEvent, hashUid, sharedProduct, toNum, type Rec } from './common';
+import { baseEvent, hashText, hashUid, sharedProduct, toNum, type Rec } from './common';
 
 /** Field order of the default (version 2) format. */
 export const DEFAULT_VPC_FLOW_FIELDS: readonly string[] = [
@@ -143,9 +143,27 @@ export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAU
       'log-status': t[13],
     };
   }
-  const rec: Rec = {};
+  // A custom format: a copy of the format's template record (its keys in field order), then each value stored over its
+  // key. Keyed stores that add 27 keys to an empty object would leave it in dictionary mode (slow to read, to walk and
+  // to serialize); a spread copy of the template has the template's fast shape, the same for every line of the format.
+  const rec: Rec = { ...templateOf(fields) };
   for (let i = 0; i < want; i++) rec[fields[i]] = t[i];
   return rec;
+}
+
+// The last custom field list seen and its template record (a file's lines share one header; a deployment a few formats).
+let templateFields: readonly string[] | undefined;
+let template: Rec = {};
+
+/** A record with the format's keys in field order (values empty strings), in fast mode: what parseVpcFlowLine copies. */
+function templateOf(fields: readonly string[]): Rec {
+  if (fields === templateFields) return template;
+  const t: Rec = {};
+  // The same stores as the loop the copy replaces, so a repeated name or one such as __proto__ behaves as it did.
+  for (let i = 0; i < fields.length; i++) t[fields[i]] = '';
+  template = { ...t };
+  templateFields = fields;
+  return template;
 }
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };
@@ -164,10 +182,83 @@ function isFlowRecord(r: Rec): boolean {
 /** Fields kept in `unmapped` when present, in this order. */
 const UNMAPPED = ['type', 'pkt-srcaddr', 'pkt-dstaddr', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'sublocation-type', 'sublocation-id', 'reject-reason'];
 
+/**
+ * A flow record's canonical text (canonicalJson: keys sorted, `"key":"value"`) in pieces for one key list: the
+ * sorted keys' `{"key":"` / `","key":"` prefixes at even slots, values filled in at odd ones by `order`, then joined.
+ */
+interface FlowCanon {
+  /** The keys in the records' own order (for…in), to recognize the list again. */
+  seen: string[];
+  /** order[j]: the index in `seen` of the j-th sorted key. */
+  order: number[];
+  parts: string[];
+}
+
+// The key list of the last records hashed (one format per file, and most deployments have one format).
+let canon: FlowCanon | undefined;
+// The record being mapped: its keys and values as for…in walked them, reused from record to record.
+const walkKeys: string[] = [];
+const walkValues: unknown[] = [];
+
+/**
+ * hashUid(rec), the same text and so the same uid, for a record of string values whose keys `walkKeys` / `walkValues`
+ * hold (n of them): the text from the cached pieces of its key list, joined once, instead of canonicalJson's walk,
+ * sort lookup and keyed reads. Any other record (a value that JSON would escape, a number, a non-plain object) goes
+ * to hashUid. test/unit/normalize/vpcflow.test.ts holds the two texts together.
+ */
+function flowUid(rec: Rec, n: number): string {
+  if (n === 0 || Object.getPrototypeOf(rec) !== Object.prototype) return hashUid(rec);
+  let c = canon;
+  if (c === undefined || !sameKeys(c.seen, n)) {
+    c = flowCanon(rec, n);
+    if (c === undefined) return hashUid(rec);
+    canon = c;
+  }
+  const parts = c.parts;
+  const order = c.order;
+  for (let j = 0; j < n; j++) {
+    const v = walkValues[order[j]];
+    if (typeof v !== 'string' || !plainJsonString(v)) return hashUid(rec);
+    parts[2 * j + 1] = v;
+  }
+  return hashText(parts.join(''));
+}
+
+function sameKeys(seen: string[], n: number): boolean {
+  if (seen.length !== n) return false;
+  for (let i = 0; i < n; i++) if (seen[i] !== walkKeys[i]) return false;
+  return true;
+}
+
+/** The pieces for the record's key list, when its own keys are the ones walked (as canonicalJson reads them). */
+function flowCanon(rec: Rec, n: number): FlowCanon | undefined {
+  const own = Object.keys(rec);
+  if (own.length !== n) return undefined;
+  for (let i = 0; i < n; i++) if (own[i] !== walkKeys[i]) return undefined;
+  const sorted = [...own].sort();
+  const index = new Map(own.map((k, i) => [k, i]));
+  const parts: string[] = [];
+  for (let j = 0; j < n; j++) parts.push(`${j === 0 ? '{' : '",'}${JSON.stringify(sorted[j])}:"`, '');
+  parts.push('"}');
+  return { seen: own, order: sorted.map((k) => index.get(k)!), parts };
+}
+
+/** True when JSON.stringify(s) is `"${s}"` (canonicalJson's quote test: no quote, backslash, control character or surrogate). */
+function plainJsonString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
+  let n = 0;
   for (const k in rec) {
     const v = rec[k];
     if (typeof v !== 'string' && typeof v !== 'number') throw new NormalizeError(`${k}: expected a string or number, got ${v === null ? 'null' : typeof v}`);
+    walkKeys[n] = k;
+    walkValues[n++] = v;
   }
   const start = toNum(rec.start, 'start');
   const end = toNum(rec.end, 'end');
@@ -265,7 +356,7 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
     if (v !== undefined) (unmapped ??= {})[UNMAPPED[i]] = v;
   }
   if (unmapped) ocsf.unmapped = unmapped;
-  return { uid: hashUid(rec), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
+  return { uid: flowUid(rec, n), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
 }
 
 export const vpcflow: SourceMapper = {
