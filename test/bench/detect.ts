@@ -4,11 +4,13 @@
  * same input text, each rule count in a process of its own.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileRules } from '../../shared/detect/sigma';
 import { normalizeRecord } from '../../shared/normalize/registry';
 import type { TelemetryEvent } from '../../shared/telemetry';
-import { seriesInput, type DetectSeries, type DetectWorkerResult } from './detect-worker';
+import { quietRules, seriesInput, type DetectSeries, type DetectWorkerResult } from './detect-worker';
 import { cloudTrailRuleFiles } from './generators';
 import { fmt, median, medianCpuMs, table } from './measure';
 import type { BenchOptions } from './normalize';
@@ -36,6 +38,8 @@ export interface DetectResult {
   rows: DetectRow[];
   /** Sysmon process creation and SigmaHQ-shaped process_creation rules (test/bench/process-creation.ts). */
   processCreation: { parsePerSec: number; rows: DetectRow[] };
+  /** CloudTrail: the first 100 rules, then rules that fire on none of the events (detect-worker.ts quietRules). */
+  quiet: { parsePerSec: number; rows: DetectRow[] };
   breakdown: DetectBreakdown[];
 }
 
@@ -52,9 +56,15 @@ const CT: { product: string; service: string } = { product: 'aws', service: 'clo
 function detectSeries(o: BenchOptions, series: DetectSeries, label: string, n: number): { parsePerSec: number; rows: DetectRow[] } {
   // Run the worker the way this file runs: compiled JavaScript, or TypeScript through the same loader (tsx).
   const worker = join(__dirname, `detect-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+  const extra: string[] = [];
+  if (series === 'cloudtrail-quiet') {
+    const path = join(tmpdir(), `mdr-bench-quiet-${process.pid}.json`);
+    writeFileSync(path, JSON.stringify(quietRules(seriesInput('cloudtrail', n).lines, 2_900)));
+    extra.push(path);
+  }
   const rows: DetectRow[] = [];
   for (const count of [100, 1_000, 3_000]) {
-    const res = spawnSync(process.execPath, [...process.execArgv, worker, series, String(count), String(n), String(o.runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const res = spawnSync(process.execPath, [...process.execArgv, worker, series, String(count), String(n), String(o.runs), ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (res.status !== 0) throw new Error(`detect worker (${series}, ${count} rules) failed: ${res.stderr}`);
     const w = JSON.parse(res.stdout.trim().split('\n').pop() as string) as DetectWorkerResult;
     if (w.events !== n) throw new Error(`detect saw ${w.events} of ${n} events`);
@@ -80,6 +90,7 @@ function detectSeries(o: BenchOptions, series: DetectSeries, label: string, n: n
 export async function benchDetect(o: BenchOptions): Promise<DetectResult> {
   const n = o.quick ? 5_000 : 20_000;
   const trail = detectSeries(o, 'cloudtrail', 'CloudTrail records', n);
+  const quiet = detectSeries(o, 'cloudtrail-quiet', 'CloudTrail records, added rules firing on none', n);
   const processCreation = detectSeries(o, 'process-creation', 'Sysmon process creation events', n);
   const { parsePerSec, rows } = trail;
   const events: TelemetryEvent[] = [];
@@ -105,7 +116,7 @@ export async function benchDetect(o: BenchOptions): Promise<DetectResult> {
     breakdown.push({ kind, rules: subset.rules.length, indexed: st.indexed, unindexed: st.unindexed, evaluateUs: (ms * 1000) / events.length });
     o.log(`detect 3000-rule breakdown: ${kind}: ${subset.rules.length} rules, ${fmt.us((ms * 1000) / events.length)} µs/event`);
   }
-  return { events: n, parsePerSec, rows, breakdown, processCreation: { parsePerSec: processCreation.parsePerSec, rows: processCreation.rows } };
+  return { events: n, parsePerSec, rows, breakdown, quiet, processCreation };
 }
 
 export interface DetectBreakdown {
