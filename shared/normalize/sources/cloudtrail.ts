@@ -13,6 +13,7 @@ import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfActor, OcsfApi, OcsfCloud, OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
 import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, strValue, type Rec } from './common';
+import { parseTimestamp } from './timestamp';
 
 const PRODUCT = sharedProduct({ name: 'CloudTrail', vendor_name: 'AWS' });
 /** A fresh logsource per event (the object is the event's own). */
@@ -111,7 +112,7 @@ function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
     if (sc) {
       const attrs = isObj(sc.attributes) ? sc.attributes : undefined;
       const issuer = isObj(sc.sessionIssuer) && typeof sc.sessionIssuer.arn === 'string' ? sc.sessionIssuer.arn : undefined;
-      const created = attrs && typeof attrs.creationDate === 'string' ? Date.parse(attrs.creationDate) : NaN;
+      const created = attrs && typeof attrs.creationDate === 'string' ? parseTimestamp(attrs.creationDate) : NaN;
       const key = typeof ui.accessKeyId === 'string' ? ui.accessKeyId : undefined;
       const mfa = attrs && attrs.mfaAuthenticated !== undefined ? String(attrs.mfaAuthenticated) === 'true' : undefined;
       // As compact() did: the session member is set even when it comes out empty (undefined).

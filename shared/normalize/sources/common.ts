@@ -7,6 +7,7 @@ import { hash } from 'node:crypto';
 import { NormalizeError } from '../source';
 import { OCSF_VERSION, type OcsfEvent, type OcsfMetadata, type OcsfProduct } from '../../ocsf/types';
 import { activityName, SEVERITY_NAMES, STATUS_NAMES, type OcsfClassInfo } from '../../ocsf/classes';
+import { parseTimestamp } from './timestamp';
 
 export type Rec = Record<string, unknown>;
 
@@ -94,7 +95,7 @@ export function isoTime(v: unknown, where: string): number {
     if (v === undefined || v === null) throw new NormalizeError(`${where}: missing required field`);
     throw new NormalizeError(`${where}: expected a timestamp string, got ${typeName(v)}`);
   }
-  const t = Date.parse(v);
+  const t = parseTimestamp(v);
   if (Number.isNaN(t)) throw new NormalizeError(`${where}: not a timestamp: "${v.slice(0, 40)}"`);
   return t;
 }

@@ -38,6 +38,7 @@ import type { OcsfProduct } from '../../ocsf/types';
 import { ocsfClass, type OcsfClassInfo } from '../../ocsf/classes';
 import { validateOcsf } from '../../ocsf/validate';
 import { baseEvent, hashUid, isObj, typeName, type Rec } from './common';
+import { parseTimestamp } from './timestamp';
 
 export class DeclarativeSpecError extends Error {
   constructor(message: string) {
@@ -228,7 +229,7 @@ function parseTime(v: unknown, format: string, where: string): number {
   if (v === undefined || v === null) throw new NormalizeError(`${where}: missing required field`);
   if (format === 'iso8601' || (format === 'auto' && typeof v === 'string' && !/^\d+(\.\d+)?$/.test(v))) {
     if (typeof v !== 'string') throw new NormalizeError(`${where}: expected a timestamp string, got ${typeName(v)}`);
-    const t = Date.parse(v);
+    const t = parseTimestamp(v);
     if (Number.isNaN(t)) throw new NormalizeError(`${where}: not a timestamp: "${v.slice(0, 40)}"`);
     return t;
   }

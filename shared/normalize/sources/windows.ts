@@ -32,6 +32,7 @@ import {
   type OcsfUserExt,
 } from '../../ocsf/classes';
 import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type BaseOptions, type Rec } from './common';
+import { parseTimestamp } from './timestamp';
 
 // ---------------------------------------------------------------- flattening
 
@@ -665,7 +666,7 @@ function windowsTime(f: Rec): number {
     if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
     if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += 'Z';
   }
-  const ms = Date.parse(s);
+  const ms = parseTimestamp(s);
   if (Number.isNaN(ms)) throw new NormalizeError(`TimeCreated: not a timestamp: "${t.slice(0, 40)}"`);
   return ms;
 }
