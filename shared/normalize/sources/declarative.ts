@@ -37,7 +37,7 @@ import type { LogSource, TelemetryEvent } from '../../telemetry';
 import type { OcsfProduct } from '../../ocsf/types';
 import { ocsfClass, type OcsfClassInfo } from '../../ocsf/classes';
 import { validateOcsf } from '../../ocsf/validate';
-import { baseEvent, hashUid, isObj, typeName, type Rec } from './common';
+import { baseEvent, hashUid, isObj, sharedProduct, typeName, type Rec } from './common';
 import { parseTimestamp } from './timestamp';
 
 export class DeclarativeSpecError extends Error {
@@ -292,7 +292,9 @@ export function createDeclarativeSource(input: unknown): SourceMapper {
   if (!isObj(spec.product) || typeof spec.product.vendor_name !== 'string' || typeof spec.product.name !== 'string') {
     throw new DeclarativeSpecError('product: expected { name, vendor_name }');
   }
-  const { version: productVersion, ...product } = spec.product;
+  const { version: productVersion, ...rest } = spec.product;
+  // Shared: productOf then builds the versioned product once for the mapping, not a spread per event.
+  const product = sharedProduct(rest);
   const logsource: LogSource = isObj(spec.logsource) ? { ...spec.logsource } : { product: id };
   const rawGet = spec.raw !== undefined ? getter(compilePath(spec.raw, 'raw')) : undefined;
   const plans: FieldPlan[] = [];
