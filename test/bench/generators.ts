@@ -217,16 +217,31 @@ export function cloudTrailRecord(r: Rng, calls: readonly ApiCall[], i: number, o
 /** The EventBridge envelope AWS puts on the default bus ("AWS API Call via CloudTrail"). */
 export function cloudTrailEnvelope(detail: Record<string, unknown>, r: Rng): Record<string, unknown> {
   const signin = detail.eventType === 'AwsConsoleSignIn';
-  return {
-    version: '0',
-    id: r.uuid(),
-    'detail-type': signin ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
+  return eventBridgeEvent(r, {
+    detailType: signin ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
     source: `aws.${String(detail.eventSource).split('.')[0]}`,
     account: detail.recipientAccountId,
     time: detail.eventTime,
     region: detail.awsRegion,
-    resources: [],
     detail,
+  });
+}
+
+/** An event as EventBridge delivers it (the default bus's envelope around an AWS service's `detail`). */
+export function eventBridgeEvent(
+  r: Rng,
+  e: { detailType: string; source: string; account: unknown; time: unknown; region: unknown; resources?: string[]; detail: unknown },
+): Record<string, unknown> {
+  return {
+    version: '0',
+    id: r.uuid(),
+    'detail-type': e.detailType,
+    source: e.source,
+    account: e.account,
+    time: e.time,
+    region: e.region,
+    resources: e.resources ?? [],
+    detail: e.detail,
   };
 }
 

@@ -8,7 +8,7 @@
  * test/fixtures/sources/; nothing copied from elsewhere. Same seed, same
  * output.
  */
-import { Rng } from './generators';
+import { eventBridgeEvent, Rng } from './generators';
 
 const BASE_TIME = Date.UTC(2026, 2, 2, 9, 0, 0);
 const ACCOUNTS = ['111122223333', '444455556666', '777788889999', '210987654321'];
@@ -197,17 +197,14 @@ export function guardDutyFinding(r: Rng, i: number): Record<string, unknown> {
 /** The EventBridge event GuardDuty puts on the default bus ("GuardDuty Finding"), one per SQS message. */
 export function guardDutyEnvelope(r: Rng, i: number): Record<string, unknown> {
   const detail = guardDutyFinding(r, i);
-  return {
-    version: '0',
-    id: r.uuid(),
-    'detail-type': 'GuardDuty Finding',
+  return eventBridgeEvent(r, {
+    detailType: 'GuardDuty Finding',
     source: 'aws.guardduty',
     account: detail.accountId,
     time: isoS(Date.parse(detail.updatedAt as string)),
     region: detail.region,
-    resources: [],
     detail,
-  };
+  });
 }
 
 // ---------------------------------------------------------------- Security Hub (ASFF)
@@ -317,17 +314,15 @@ export function asffFinding(r: Rng, i: number): Record<string, unknown> {
 /** The EventBridge event Security Hub puts on the default bus ("Security Hub Findings - Imported"), one finding, one SQS message. */
 export function securityHubEnvelope(r: Rng, i: number): Record<string, unknown> {
   const f = asffFinding(r, i);
-  return {
-    version: '0',
-    id: r.uuid(),
-    'detail-type': 'Security Hub Findings - Imported',
+  return eventBridgeEvent(r, {
+    detailType: 'Security Hub Findings - Imported',
     source: 'aws.securityhub',
     account: f.AwsAccountId,
     time: isoS(Date.parse(f.UpdatedAt as string) + 3000),
     region: f.Region,
     resources: [`arn:aws:securityhub:${String(f.Region)}::product/aws/securityhub/${String(f.Id)}`],
     detail: { findings: [f] },
-  };
+  });
 }
 
 // ---------------------------------------------------------------- Route 53 Resolver
