@@ -8,8 +8,8 @@
  * `cloudtrail-quiet`, the rule files quietRules chose.
  *
  * The `mdr detect` runs and bare JSON.parse runs of the same text alternate,
- * so both see the same machine; then the
- * already-normalized events are kept and RuleSet.evaluate is timed alone.
+ * so both see the same machine; then the already-normalized events are kept
+ * and RuleSet.evaluate is timed alone.
  */
 import { readFileSync } from 'node:fs';
 import { OfflineDetector } from '../../cli/commands/detect';

@@ -4,7 +4,7 @@
  * same input text, each rule count in a process of its own.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileRules } from '../../shared/detect/sigma';
@@ -84,6 +84,7 @@ function detectSeries(o: BenchOptions, series: DetectSeries, label: string, n: n
     );
     rows.push(row);
   }
+  for (const path of extra) rmSync(path, { force: true });
   return { parsePerSec: median(rows.map((r) => r.parsePerSec)), rows };
 }
 
