@@ -465,9 +465,8 @@ export class LiteralIndex {
     }
   }
 
-  /** An atom's result for this event, computed once. */
+  /** Computes and stamps an atom's result for this event; `run`, its only caller, reads a stamped result inline. */
   private atom(i: number, ctx: EventContext): boolean {
-    if (this.atomStamp[i] === this.epoch) return this.atomResult[i] === 1;
     const simple = this.atomSimple[i];
     let r: boolean;
     if (simple === undefined) {
