@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { buildCorrelationFinding, eventFindingId } from '../../shared/detect/detector';
+import { buildCorrelationFinding, findingIdOf } from '../../shared/detect/detector';
 import { entitiesOf } from '../../shared/detect/entities';
 import { readRuleFiles } from '../../shared/detect/rule-files';
 import { compileRules, CorrelationEngine, EventContext, type CompiledRule, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
@@ -143,7 +143,7 @@ export class OfflineDetector {
         tail ??= `},"event":${JSON.stringify({ uid: event.uid, source: event.source, time: isoTime(event.time) })},"findingId":"`;
         entities ??= JSON.stringify(entitiesOf(event.ocsf));
         // Written as JSON.stringify writes {rule, input: {file, index}, event, findingId, entities}, from parts kept per rule, file and event.
-        this.write(`${this.ruleHead(rule)}${this.fileJson(file)},"index":${index}${tail}${eventFindingId(this.tenant, rule.id, event.uid)}","entities":${entities}}`);
+        this.write(`${this.ruleHead(rule)}${this.fileJson(file)},"index":${index}${tail}${findingIdOf(this.tenant, rule.id, [event])}","entities":${entities}}`);
       }
     }
   }

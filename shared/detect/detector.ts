@@ -34,11 +34,6 @@ export function findingIdOf(tenantId: string, ruleId: string, events: readonly P
   return stableId(tenantId, ruleId, ...events.map((e) => e.uid));
 }
 
-/** findingIdOf for one event, without the arrays (the offline detector writes one per match). */
-export function eventFindingId(tenantId: string, ruleId: string, uid: string): string {
-  return stableId(tenantId, ruleId, uid);
-}
-
 function findingOf(rule: SigmaRuleMeta, events: readonly TelemetryEvent[], entities: Entities, ctx: DetectContext): Finding {
   const findingId = findingIdOf(ctx.tenantId, rule.id, events);
   const first = Math.min(...events.map((e) => e.time));
