@@ -17,19 +17,6 @@ export function timeMs(fn: () => void): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-/** medianMs for work that awaits (the `mdr detect` path). */
-export async function medianMsAsync(fn: () => Promise<void>, runs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const t = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return median(times);
-}
-
 /**
  * Runs `fn` once to warm up (JIT, caches), then `runs` times; returns the
  * median duration in ms. A GC is requested between runs when exposed.
@@ -103,7 +90,7 @@ export function parseAll(bodies: readonly string[]): number {
 let gcFn: (() => void) | undefined;
 
 /** A full collection, exposed at run time when node was started without --expose-gc (as tsx starts it). */
-export function fullGc(): void {
+function fullGc(): void {
   if (!gcFn) {
     gcFn = (globalThis as { gc?: () => void }).gc;
     if (!gcFn) {
