@@ -62,8 +62,15 @@ export function contentVersion(doc: unknown): string {
 function stringList(v: unknown, key: string, fail: (r: string) => never): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'string' ? x : String(x)));
-  return fail(`'${key}' must be a list of strings`);
+  if (!Array.isArray(v)) return fail(`'${key}' must be a list of strings`);
+  const out: string[] = [];
+  for (const x of v) {
+    if (x === null || x === undefined) continue;
+    // Numbers and booleans (YAML `- 2024`, `- yes`) read as their text; a map or list is no tag and has no text to read.
+    if (typeof x === 'object') fail(`'${key}' must be a list of strings (an entry is a ${Array.isArray(x) ? 'list' : 'map'})`);
+    out.push(typeof x === 'string' ? x : String(x));
+  }
+  return out;
 }
 
 function parseLogsource(v: unknown, fail: (r: string) => never): LogSource {

@@ -83,12 +83,20 @@ describe('RuleLoadError names file, rule and reason', () => {
     ['title: t\nid: x5\nlogsource: {product: aws}\ndetection: {s: {F: 1}}\n', 'x5', /condition/],
     ['title: t\nid: x6\nlevel: severe\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n', 'x6', /level/],
     ['title: t\nid: x7\ndetection: {s: {F: 1}, condition: s}\n', 'x7', /logsource/],
+    // A map among the tags, one whose toString is no function included: a load error, not a TypeError.
+    ['title: t\nid: x8\ntags: [attack.t1078, {toString: false}]\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n', 'x8', /'tags' must be a list of strings \(an entry is a map\)/],
+    ['title: t\nid: x9\nfalsepositives: [[nested]]\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n', 'x9', /'falsepositives' must be a list of strings \(an entry is a list\)/],
   ])('%#', (text, id, reason) => {
     const e = err(text);
     expect(e.file).toBe('dir/bad.yml');
     expect(e.ruleId).toBe(id);
     expect(e.reason).toMatch(reason);
     expect(e.message).toContain('dir/bad.yml');
+  });
+
+  test('numbers and booleans among the tags read as their text, as YAML wrote them', () => {
+    const rules = compileRules([{ path: 'n.yml', text: 'title: t\nid: n\ntags: [attack.t1078, 2024, true]\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n' }]);
+    expect(rules.rules[0].tags).toEqual(['attack.t1078', '2024', 'true']);
   });
 
   test('bad YAML', () => {
