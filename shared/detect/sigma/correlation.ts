@@ -34,7 +34,7 @@
  *   most 1% of the group's events").
  */
 import { compileAccessor, MISSING, type Accessor } from './fields';
-import type { CorrelationDoc } from './parse';
+import { shownValue, type CorrelationDoc } from './parse';
 import { RuleLoadError, RuleUnsupportedError, type CompiledRule, type SigmaRuleMeta } from './types';
 import { toNumber } from './values';
 
@@ -159,7 +159,7 @@ export function parseCorrelation(doc: CorrelationDoc): CompiledCorrelation {
   };
   const c = doc.correlation;
   const type = c.type as CorrelationType;
-  if (typeof c.type !== 'string' || !TYPES.has(type)) fail(`unknown correlation type '${String(c.type)}'`);
+  if (typeof c.type !== 'string' || !TYPES.has(type)) fail(`unknown correlation type '${shownValue(c.type)}'`);
   const rules = strList(c.rules);
   if (!rules || rules.length === 0) fail(`correlation needs 'rules'`);
   const groupBy = c['group-by'] === undefined ? [] : strList(c['group-by']) ?? fail(`'group-by' must be a list of fields`);

@@ -59,6 +59,11 @@ export function contentVersion(doc: unknown): string {
   return createHash('sha256').update(canonical(doc)).digest('hex').slice(0, 16);
 }
 
+/** A rule value as an error message shows it: a map or list as its JSON (String() of a map can throw, and says nothing). */
+export function shownValue(v: unknown): string {
+  return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
 function stringList(v: unknown, key: string, fail: (r: string) => never): string[] {
   if (v === undefined || v === null) return [];
   if (typeof v === 'string') return [v];
@@ -111,7 +116,7 @@ function toSigmaDoc(path: string, data: unknown, index: number): SigmaDoc {
   };
   if (!isMap(data)) return fail(`document ${index + 1} is not a map`);
   if (data.action !== undefined) {
-    throw new RuleUnsupportedError(path, idOf, `rule collections with 'action: ${String(data.action)}' are Sigma v1 and not supported`);
+    throw new RuleUnsupportedError(path, idOf, `rule collections with 'action: ${shownValue(data.action)}' are Sigma v1 and not supported`);
   }
   if (data.id !== undefined && typeof data.id !== 'string') fail(`'id' must be a string`);
   if (typeof data.title !== 'string' || !data.title.trim()) fail(`missing 'title'`);

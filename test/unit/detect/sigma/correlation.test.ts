@@ -253,6 +253,8 @@ describe('load-time validation', () => {
   };
   test.each([
     ['type: nope\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 1}', /unknown correlation type/],
+    // A map whose toString is no function: named in the error, not a TypeError.
+    ['type: {toString: false}\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 1}', /unknown correlation type '\{"toString":false\}'/],
     ['type: event_count\n  rules: [ghost]\n  timespan: 1m\n  condition: {gte: 1}', /unknown rule 'ghost'/],
     ['type: event_count\n  rules: [failed]\n  timespan: soon\n  condition: {gte: 1}', /timespan/],
     ['type: value_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 1}', /condition.field/],

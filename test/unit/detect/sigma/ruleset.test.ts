@@ -94,6 +94,11 @@ describe('RuleLoadError names file, rule and reason', () => {
     expect(e.message).toContain('dir/bad.yml');
   });
 
+  test("a Sigma v1 'action' is unsupported with its value shown, a map included", () => {
+    const rules = compileRules([{ path: 'v1.yml', text: 'title: t\nid: v1\naction: {toString: false}\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n' }]);
+    expect(rules.unsupported.map((u) => u.reason)).toEqual([`rule collections with 'action: {"toString":false}' are Sigma v1 and not supported`]);
+  });
+
   test('numbers and booleans among the tags read as their text, as YAML wrote them', () => {
     const rules = compileRules([{ path: 'n.yml', text: 'title: t\nid: n\ntags: [attack.t1078, 2024, true]\nlogsource: {product: aws}\ndetection: {s: {F: 1}, condition: s}\n' }]);
     expect(rules.rules[0].tags).toEqual(['attack.t1078', '2024', 'true']);
