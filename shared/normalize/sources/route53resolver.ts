@@ -7,8 +7,10 @@
  */
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
-import { OcsfClass, type OcsfDnsAnswer, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, isObj, isoTime, optArr, optNum, optObj, optStr, reqStr, sharedProduct, type Rec } from './common';
+import { OcsfClass, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
+import type { OcsfCloud } from '../../ocsf/types';
+import { stableId } from '../../hash';
+import { baseEvent, compact, isObj, isoTime, optArr, optNum, optObj, optStr, reqStr, sharedProduct, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -58,25 +60,44 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     severity_id: action === 'BLOCK' ? 3 : 1,
     log_name: 'route53-resolver-query-logs',
   });
-  ocsf.query = compact({ hostname: queryName, type: optStr(rec, 'query_type'), class: optStr(rec, 'query_class') });
+  // Objects are built key by key in their output order, not as compact() copies of literals: a record makes seven of them.
+  const qtype = optStr(rec, 'query_type');
+  const qclass = optStr(rec, 'query_class');
+  const query: OcsfDnsQuery = { hostname: queryName };
+  if (qtype !== undefined) query.type = qtype;
+  if (qclass !== undefined) query.class = qclass;
+  ocsf.query = query;
   const answers = optArr(rec, 'answers');
   if (answers) {
-    ocsf.answers = answers.map((a, i): OcsfDnsAnswer => {
+    const list: OcsfDnsAnswer[] = [];
+    for (let i = 0; i < answers.length; i++) {
+      const a = answers[i];
       if (!isObj(a)) throw new NormalizeError(`answers[${i}]: expected an object`);
-      return compact<OcsfDnsAnswer>({ rdata: optStr(a, 'Rdata', `answers[${i}].Rdata`) ?? '', type: optStr(a, 'Type', `answers[${i}].Type`), class: optStr(a, 'Class', `answers[${i}].Class`) })!;
-    });
+      const answer: OcsfDnsAnswer = { rdata: optStr(a, 'Rdata', `answers[${i}].Rdata`) ?? '' };
+      const type = optStr(a, 'Type', `answers[${i}].Type`);
+      if (type !== undefined) answer.type = type;
+      const cls = optStr(a, 'Class', `answers[${i}].Class`);
+      if (cls !== undefined) answer.class = cls;
+      list.push(answer);
+    }
+    ocsf.answers = list;
   }
   if (rcode !== undefined) {
     ocsf.rcode = rcode;
     ocsf.rcode_id = RCODES[rcode] ?? 99;
   }
-  ocsf.src_endpoint = compact<OcsfNetworkEndpointExt>({
-    ip: optStr(rec, 'srcaddr'),
-    port: optNum(rec, 'srcport'),
-    instance_uid: srcids && typeof srcids.instance === 'string' ? srcids.instance : undefined,
-    vpc_uid: optStr(rec, 'vpc_id'),
-    uid: srcids && typeof srcids.resolver_endpoint === 'string' ? srcids.resolver_endpoint : undefined,
-  }) ?? {};
+  const ip = optStr(rec, 'srcaddr');
+  const port = optNum(rec, 'srcport');
+  const instance = srcids && typeof srcids.instance === 'string' ? srcids.instance : undefined;
+  const vpc = optStr(rec, 'vpc_id');
+  const endpoint = srcids && typeof srcids.resolver_endpoint === 'string' ? srcids.resolver_endpoint : undefined;
+  const src: OcsfNetworkEndpointExt = {};
+  if (ip !== undefined) src.ip = ip;
+  if (port !== undefined) src.port = port;
+  if (instance !== undefined) src.instance_uid = instance;
+  if (vpc !== undefined) src.vpc_uid = vpc;
+  if (endpoint !== undefined) src.uid = endpoint;
+  ocsf.src_endpoint = src;
   const transport = optStr(rec, 'transport');
   if (transport) ocsf.connection_info = { protocol_name: transport.toLowerCase(), protocol_num: transport === 'TCP' ? 6 : transport === 'UDP' ? 17 : undefined };
   if (action) {
@@ -86,7 +107,10 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     ocsf.disposition_id = blocked ? 2 : action === 'ALLOW' ? 1 : action === 'ALERT' ? 15 : 99;
     ocsf.disposition = blocked ? 'Blocked' : action === 'ALLOW' ? 'Allowed' : action === 'ALERT' ? 'Detected' : 'Other';
   }
-  ocsf.cloud = compact({ provider: 'AWS', region, account: account ? { uid: account } : undefined })!;
+  const cloud: OcsfCloud = { provider: 'AWS' };
+  if (region !== undefined) cloud.region = region;
+  if (account) cloud.account = { uid: account };
+  ocsf.cloud = cloud;
   const unmapped = compact<Rec>({
     firewall_rule_group_id: rec.firewall_rule_group_id,
     firewall_domain_list_id: rec.firewall_domain_list_id,
@@ -95,7 +119,25 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     resolver_network_interface: srcids ? srcids.resolver_network_interface : undefined,
   });
   if (unmapped) ocsf.unmapped = unmapped;
-  return { uid: hashUid(rec), source: 'aws.route53resolver', logsource: { product: 'aws', service: 'route53resolver' }, time, ocsf, raw: rec };
+  // The log has no id. The uid is the query's identity: who asked (account, region, VPC, source address, port and
+  // ids), when, over what, and for which name, class and type. Not the sha256 of the whole canonical record (the uid of
+  // sources without an id, and of this one before): that cost a record more than parsing it (docs/decisions/0011).
+  const uid = stableId(
+    'aws.route53resolver',
+    account ?? '',
+    region ?? '',
+    vpc ?? '',
+    rec.query_timestamp as string,
+    ip ?? '',
+    port === undefined ? '' : String(port),
+    instance ?? '',
+    endpoint ?? '',
+    transport ?? '',
+    queryName,
+    qclass ?? '',
+    qtype ?? '',
+  );
+  return { uid, source: 'aws.route53resolver', logsource: { product: 'aws', service: 'route53resolver' }, time, ocsf, raw: rec };
 }
 
 export const route53resolver: SourceMapper = {

@@ -1,5 +1,6 @@
 import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, normalizeRecord, recognize } from '../../../shared/normalize/registry';
+import { createHash } from 'node:crypto';
 import { expectValid, fixtureText } from './helpers';
 
 describe('route53resolver', () => {
@@ -35,5 +36,51 @@ describe('route53resolver', () => {
     expect(normalizeRecord({ ...records[0], answers: 'none' })).toMatchObject({ ok: false, source: 'aws.route53resolver', reason: 'answers: expected an array, got string' });
     expect(normalizeRecord({ ...records[0], query_timestamp: 1 })).toMatchObject({ ok: false, reason: 'query_timestamp: expected a timestamp string, got number' });
     expect(normalizeRecord({ ...records[0], answers: [{ Rdata: 1 }] })).toMatchObject({ ok: false, reason: 'answers[0].Rdata: expected a string, got number' });
+  });
+  describe('uid: the query, not the record', () => {
+    const uidOf = (rec: Record<string, unknown>) => {
+      const r = normalizeRecord(rec);
+      if (!r.ok) throw new Error(r.reason);
+      return r.events[0].uid;
+    };
+    const [ok, , blocked] = records;
+
+    test('is the sha256 of the documented identity fields, each ended by NUL', () => {
+      // docs/sources/route53resolver.md: source, account, region, VPC, time, source address and port, instance,
+      // resolver endpoint, transport, name, class, type.
+      const parts = ['aws.route53resolver', '111122223333', 'eu-west-1', 'vpc-0ee55ff66aa77bb88', '2026-03-02T14:01:02Z', '10.0.4.12', '53124', 'i-0a1b2c3d4e5f60718', '', 'UDP', 'updates.example.com.', 'IN', 'A'];
+      const expected = createHash('sha256').update(parts.map((p) => `${p}\0`).join('')).digest('hex').slice(0, 32);
+      expect(uidOf(ok)).toBe(expected);
+      expect(uidOf(ok)).toBe('0ef72bf2fcfb77b9b3f48e8f0d7b691f');
+    });
+
+    test('the same for the same query written again: key order, a numeric port, another answer list', () => {
+      const reordered = Object.fromEntries(Object.entries(ok).reverse());
+      expect(uidOf(reordered)).toBe(uidOf(ok));
+      expect(uidOf({ ...ok, srcport: 53124 })).toBe(uidOf(ok));
+      expect(uidOf({ ...ok, answers: [], rcode: 'SERVFAIL' })).toBe(uidOf(ok));
+    });
+
+    test('differs when any identity field differs, and does not run fields together', () => {
+      const base = uidOf(blocked);
+      const changed: Record<string, unknown>[] = [
+        { account_id: '444455556666' },
+        { region: 'us-east-1' },
+        { vpc_id: 'vpc-0000000000000000a' },
+        { query_timestamp: '2026-03-02T14:02:31Z' },
+        { srcaddr: '10.0.9.8' },
+        { srcport: '1054' },
+        { srcids: { instance: 'i-0000000000000000b', resolver_endpoint: 'rslvr-in-0123456789abcdef0' } },
+        { srcids: { instance: 'i-0f9e8d7c6b5a43210' } },
+        { transport: 'UDP' },
+        { query_name: 'c3.malicious.example.' },
+        { query_class: 'CH' },
+        { query_type: 'A' },
+      ];
+      const uids = changed.map((c) => uidOf({ ...blocked, ...c }));
+      expect(new Set([base, ...uids]).size).toBe(changed.length + 1);
+      // A value moved from one field to the next is another query.
+      expect(uidOf({ ...blocked, query_name: 'TXT', query_type: 'c2.malicious.example.' })).not.toBe(base);
+    });
   });
 });
