@@ -94,6 +94,53 @@ describe('declarative mappings', () => {
     expect(() => parseMappingFile('id: yaml')).toThrow(/not JSON/);
   });
 
+  test('code generated for a mapping sets the same fields as the general loop, errors included', () => {
+    const spec = {
+      id: 'gen.check',
+      match: { field: 'k', equals: 1 },
+      class_uid: 4001,
+      time: { field: 't' },
+      product: { name: 'G', vendor_name: 'G', version: '1' },
+      fields: {
+        'src_endpoint.ip': 'a.b.c',
+        'src_endpoint.port': { field: 'a.port', type: 'integer' },
+        x: 'n',
+        'x.y': 'm',
+        'metadata.log_name': { value: 'gen' },
+        'unmapped.extra': 'e',
+        'arr.0': 'list.0',
+        'q.r': 'absent',
+        'dst_endpoint.hostname': { field: 'host', type: 'string', required: true },
+        'dst_endpoint.svc': { field: 'svc', map: { '1': 'one', '2': 'two' }, default: 'other' },
+        'we"ird.k\\ey': 'w',
+        count: 5,
+      },
+      unmapped: true,
+    };
+    const generated = createDeclarativeSource(spec);
+    const general = createDeclarativeSource(spec, { generateCode: false });
+    const base = { k: 1, t: 1772474400, a: { b: { c: '10.0.0.1' }, port: '8443' }, n: 7, m: 'em', e: 'ee', list: ['l0'], host: 'h', svc: 2, w: 'ww', z: 'zz' };
+    const records: Record<string, unknown>[] = [
+      base,
+      { ...base, a: null, n: undefined, list: 'notalist', svc: 9 },
+      { ...base, a: { b: 'str' }, x: 1, svc: null },
+      { ...base, n: { already: 'object' } },
+      { ...base, host: undefined },
+      { ...base, a: { port: 'high' } },
+      // An own "__proto__" key, as JSON.parse makes it, among the unmapped ones.
+      { ...JSON.parse('{"__proto__":{"p":1}}'), ...base, list: [] },
+    ];
+    const run = (m: typeof generated, r: Record<string, unknown>) => {
+      try {
+        return JSON.stringify(m.normalize(r));
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    for (const r of records) expect(run(generated, r)).toBe(run(general, r));
+    expect(run(generated, records[4])).toBe('error: host: missing required field');
+  });
+
   test('conditions: any, not, exists, type; recognize never throws', () => {
     const m = createDeclarativeSource({
       id: 'cond',
