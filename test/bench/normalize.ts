@@ -113,6 +113,9 @@ export function normalizeCases(n: number): NormalizeCase[] {
   auditLines.length = n;
   const audit = textCase(auditLines, 100, 'audit', undefined, (l) => parseAuditdLine(l) ?? {});
   cases.push({ name: 'Linux auditd', shape: 'audit.log text (execve groups, logins, account changes), 100 lines per body (baseline: same records as NDJSON)', ...audit, events: n });
+  // The same records as a shipper that parses audit.log writes them (one key/value map per record, NDJSON).
+  const auditJson = audit.baseline.map((body, i) => ({ messageId: `auditjson-${i}`, body }));
+  cases.push({ name: 'Linux auditd', shape: 'the same records as JSON key/value maps (a shipper parsing audit.log), NDJSON, 100 per body', messages: auditJson, baseline: audit.baseline, events: n });
 
   const journal = ndjsonMessages(Array.from({ length: n }, (_, i) => journalEntry(r, i)), 100, 'journal');
   cases.push({ name: 'Linux journald', shape: '`journalctl -o json` entries, NDJSON, 100 per body', messages: journal, baseline: bodies(journal), events: n });

@@ -71,7 +71,7 @@ function parsePairs(s: string, rec: Rec, type: string): boolean {
       if (end === -1) end = n;
       value = s.slice(j, end);
       j = end;
-      if (value.length >= 2 && value.length % 2 === 0 && HEX.test(value) && isEncodable(type, key)) {
+      if (value.length >= 2 && value.length % 2 === 0 && isEncodable(type, key) && HEX.test(value)) {
         value = decodeHex(value, key === 'proctitle');
       }
     }
@@ -114,7 +114,6 @@ export function auditTimestamp(msg: string): { time: number; serial: string } | 
 
 // ---------------------------------------------------------------- mapping
 
-const AUDITD_LOGSOURCE: LogSource = { product: 'linux', service: 'auditd' };
 const AUDITD_PRODUCT = { name: 'auditd', vendor_name: 'Linux' };
 const JOURNAL_PRODUCT = { name: 'systemd-journald', vendor_name: 'Linux' };
 
@@ -147,14 +146,16 @@ function execveCmdLine(rec: Rec): string | undefined {
 
 function mapAudit(rec: Rec): TelemetryEvent {
   for (const k in rec) {
-    if (typeof rec[k] !== 'string' && typeof rec[k] !== 'number') throw new NormalizeError(`${k}: expected a string or number`);
+    const v = rec[k];
+    if (typeof v !== 'string' && typeof v !== 'number') throw new NormalizeError(`${k}: expected a string or number`);
   }
   const ts = auditTimestamp(rec.msg as string);
   if (!ts) throw new NormalizeError(`msg: not an audit timestamp: "${String(rec.msg).slice(0, 40)}"`);
   const type = rec.type as string;
   const host = strOrUndef(rec.node) ?? strOrUndef(rec.hostname_node);
   const device: OcsfDevice | undefined = host ? { hostname: host } : undefined;
-  const logsource: LogSource = { ...AUDITD_LOGSOURCE };
+  // A literal, not a spread of a shared object: each event's logsource is its own (process_creation is set below).
+  const logsource: LogSource = { product: 'linux', service: 'auditd' };
   let ocsf: OcsfEvent;
 
   const success = rec.success === 'yes' || rec.res === 'success' || rec.res === '1';
@@ -204,8 +205,12 @@ function mapAudit(rec: Rec): TelemetryEvent {
   if (device) ocsf.device = device;
   const key = strOrUndef(rec.key);
   if (key && key !== '(null)') ocsf.unmapped = { key };
-  // Records of one audit event share the serial; the type keeps the uid unique per record.
-  return { uid: `auditd:${host ?? ''}:${ts.serial}:${type}:${hashUid(rec).slice(0, 16)}`, source: 'linux.auditd', logsource, time: ts.time, ocsf, raw: rec };
+  // auditd's own identity of a record: the host, the event's `seconds.millis:serial` (serials restart at boot; the time
+  // does not), the type (records of one event share the serial) and, for PATH records, the item. Not a hash of the
+  // record: that cost more than mapping it (decision 0012).
+  const stamp = (rec.msg as string).slice(6, -1);
+  const item = rec.item === undefined ? '' : `:${String(rec.item)}`;
+  return { uid: `auditd:${host ?? ''}:${stamp}:${type}${item}`, source: 'linux.auditd', logsource, time: ts.time, ocsf, raw: rec };
 }
 
 /** Sigma services for the syslog identifiers Sigma's Linux rules name. */

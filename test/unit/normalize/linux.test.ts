@@ -16,6 +16,31 @@ describe('linux auditd', () => {
     expect(new Set(events.map((e) => e.uid)).size).toBe(7);
   });
 
+  test("uid: auditd's own identity of the record (host, time and serial, type, PATH item)", () => {
+    expect(events.map((e) => e.uid)).toEqual([
+      'auditd::1772470000.412:30215:SYSCALL',
+      'auditd::1772470000.412:30215:EXECVE',
+      'auditd::1772470000.412:30215:CWD',
+      'auditd::1772470000.412:30215:PATH:0',
+      'auditd::1772470000.412:30215:PROCTITLE',
+      'auditd::1772470100.003:30240:USER_LOGIN',
+      'auditd::1772470200.551:30301:ADD_USER',
+    ]);
+    const path = records[3];
+    const uidOf = (rec: Record<string, unknown>) => {
+      const r = normalizeRecord(rec);
+      if (!r.ok) throw new Error(r.reason);
+      return r.events[0].uid;
+    };
+    // The same record from a shipper that wrote its keys in another order, or as JSON numbers: the same uid.
+    expect(uidOf(Object.fromEntries(Object.entries(path).reverse()))).toBe(uidOf(path));
+    expect(uidOf({ ...path, item: 0 })).toBe(uidOf(path));
+    // Another PATH item of the event, another host, the same serial after a reboot (another time): other uids.
+    expect(uidOf({ ...path, item: '1', name: '/lib64/ld-linux-x86-64.so.2' })).toBe('auditd::1772470000.412:30215:PATH:1');
+    expect(uidOf({ ...path, node: 'web-02' })).toBe('auditd:web-02:1772470000.412:30215:PATH:0');
+    expect(uidOf({ ...path, msg: 'audit(1772999000.020:30215)' })).toBe('auditd::1772999000.020:30215:PATH:0');
+  });
+
   test('parsing: quotes removed, hex decoded, enriched fields kept, user msg flattened', () => {
     const [syscall, execve, , , proctitle, login] = records;
     expect(syscall).toMatchObject({ type: 'SYSCALL', msg: 'audit(1772470000.412:30215)', syscall: '59', exe: '/usr/bin/bash', comm: 'bash', key: 'exec_log', auid: '1000', SYSCALL: 'execve', AUID: 'deploy', UID: 'root' });
