@@ -298,6 +298,9 @@ function generateSetFields(plans: readonly FieldPlan[]): FieldsSetter | undefine
   }
 }
 
+/** Path segments no OCSF attribute has and that would write through to a prototype. */
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Base attributes the mapping sets through its own keys, never through `fields`. */
 const RESERVED = new Set(['class_uid', 'class_name', 'category_uid', 'category_name', 'activity_id', 'activity_name', 'type_uid', 'type_name', 'severity_id', 'severity', 'time']);
 
@@ -383,6 +386,11 @@ export function createDeclarativeSource(input: unknown, options: DeclarativeOpti
     if (!isObj(spec.fields)) throw new DeclarativeSpecError('fields: expected an object of OCSF path → source');
     for (const [target, f] of Object.entries(spec.fields)) {
       if (RESERVED.has(target)) throw new DeclarativeSpecError(`fields.${target}: set this with the mapping's own key, not in fields`);
+      // metadata.product is one object shared by every event of the mapping (set with the mapping's `product` key).
+      if (target === 'metadata.product' || target.startsWith('metadata.product.')) throw new DeclarativeSpecError(`fields.${target}: set the product with the mapping's own \`product\` key, not in fields`);
+      // A store through one of these names would reach Object.prototype (every object of the process), not the event.
+      const bad = target.split('.').find((seg) => UNSAFE_SEGMENTS.has(seg));
+      if (bad !== undefined) throw new DeclarativeSpecError(`fields.${target}: '${bad}' is not an OCSF attribute name`);
       plans.push(compileField(target, f, `fields.${target}`, 'any'));
     }
   }

@@ -86,6 +86,10 @@ describe('declarative mappings', () => {
       [{ ...ok, product: { name: 'x' } }, /^product:/],
       [{ ...ok, fields: { class_uid: 'x' } }, /own key/],
       [{ ...ok, fields: { 'user.name': { field: 'u', type: 'date' } } }, /type: one of/],
+      // The product object is shared by every event of the mapping; prototype names would write to every object.
+      [{ ...ok, fields: { 'metadata.product.name': 'u' } }, /^fields.metadata.product.name: set the product with the mapping's own `product` key/],
+      [{ ...ok, fields: { '__proto__.polluted': 'u' } }, /^fields.__proto__.polluted: '__proto__' is not an OCSF attribute name/],
+      [{ ...ok, fields: { 'user.constructor.prototype.polluted': 'u' } }, /'constructor' is not an OCSF attribute name/],
     ];
     for (const [spec, re] of bad) {
       expect(() => createDeclarativeSource(spec)).toThrow(DeclarativeSpecError);
