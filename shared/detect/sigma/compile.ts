@@ -107,8 +107,22 @@ const NONE: Requirement[] = [];
 export function compileRule(doc: RuleDoc, options: ModifierOptions = {}, ordinal = 0): InternalRule {
   try {
     const { match, reqs, expr } = compileDetection(doc.detection, doc.conditions, options);
+    const m = doc.meta;
+    // Every member named, not `...doc.meta` then more: a spread followed by other members gave each rule a hidden
+    // class of its own (990 for 1,000 rules), so every read of a rule's members on the detect path (ordinal, target,
+    // id…) missed V8's caches. One literal gives every rule the same class.
     const rule: InternalRule = {
-      ...doc.meta,
+      id: m.id,
+      title: m.title,
+      level: m.level,
+      status: m.status,
+      description: m.description,
+      tags: m.tags,
+      logsource: m.logsource,
+      falsepositives: m.falsepositives,
+      references: m.references,
+      version: m.version,
+      file: m.file,
       name: doc.name,
       document: doc.document,
       ordinal,
