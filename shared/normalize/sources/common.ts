@@ -38,7 +38,11 @@ export function reqStr(rec: Rec, key: string, where = key): string {
 }
 
 export function optObj(rec: Rec, key: string, where = key): Rec | undefined {
-  const v = rec[key];
+  return objValue(rec[key], where);
+}
+
+/** optObj on a value already read (a named load at the caller, not the keyed one here, which many keys make slow). */
+export function objValue(v: unknown, where: string): Rec | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isObj(v)) throw new NormalizeError(`${where}: expected an object, got ${typeName(v)}`);
   return v;
@@ -51,7 +55,11 @@ export function reqObj(rec: Rec, key: string, where = key): Rec {
 }
 
 export function optArr(rec: Rec, key: string, where = key): unknown[] | undefined {
-  const v = rec[key];
+  return arrValue(rec[key], where);
+}
+
+/** optArr on a value already read (see objValue). */
+export function arrValue(v: unknown, where: string): unknown[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) throw new NormalizeError(`${where}: expected an array, got ${typeName(v)}`);
   return v;

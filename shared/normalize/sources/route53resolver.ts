@@ -9,8 +9,8 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
 import type { OcsfCloud } from '../../ocsf/types';
-import { stableId } from '../../hash';
-import { baseEvent, compact, isObj, isoTime, optArr, optNum, optObj, optStr, reqStr, sharedProduct, type Rec } from './common';
+import { stableIdOfJoined } from '../../hash';
+import { arrValue, baseEvent, isObj, isoTime, objValue, reqStr, sharedProduct, strValue, toNum, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -44,39 +44,47 @@ const RCODES: Record<string, number> = {
 // One product object, its versioned copies built once and shared by events (productOf), not a spread per record.
 const PRODUCT = sharedProduct({ name: 'Route 53 Resolver', vendor_name: 'AWS', feature: { name: 'Query Logging' } });
 
+/** An answer's string field; its position named only when it is wrong (not a template string per field of each answer). */
+function answerStr(v: unknown, i: number, field: string): string | undefined {
+  return typeof v === 'string' ? v : v === undefined || v === null ? undefined : strValue(v, `answers[${i}].${field}`);
+}
+
 export function mapResolverRecord(rec: Rec): TelemetryEvent {
+  // Fields read by name here and checked by the value helpers (strValue…), not by optStr(rec, key): the keyed load in a
+  // helper every source calls with its own keys is megamorphic, a generic lookup per field. Same checks, same order.
   const time = isoTime(rec.query_timestamp, 'query_timestamp');
-  const queryName = reqStr(rec, 'query_name');
-  const rcode = optStr(rec, 'rcode');
-  const srcids = optObj(rec, 'srcids');
-  const account = optStr(rec, 'account_id');
-  const region = optStr(rec, 'region');
-  const action = optStr(rec, 'firewall_rule_action');
+  const qname = rec.query_name;
+  const queryName = typeof qname === 'string' && qname !== '' ? qname : reqStr(rec, 'query_name');
+  const rcode = strValue(rec.rcode, 'rcode');
+  const srcids = objValue(rec.srcids, 'srcids');
+  const account = strValue(rec.account_id, 'account_id');
+  const region = strValue(rec.region, 'region');
+  const action = strValue(rec.firewall_rule_action, 'firewall_rule_action');
 
   // Resolver query logs carry no severity; a firewall block is the notable case.
   const ocsf = baseEvent(OcsfClass.DnsActivity, 6, time, PRODUCT, {
-    product_version: optStr(rec, 'version'),
+    product_version: strValue(rec.version, 'version'),
     original_time: typeof rec.query_timestamp === 'string' ? rec.query_timestamp : undefined,
     severity_id: action === 'BLOCK' ? 3 : 1,
     log_name: 'route53-resolver-query-logs',
   });
   // Objects are built key by key in their output order, not as compact() copies of literals: a record makes seven of them.
-  const qtype = optStr(rec, 'query_type');
-  const qclass = optStr(rec, 'query_class');
+  const qtype = strValue(rec.query_type, 'query_type');
+  const qclass = strValue(rec.query_class, 'query_class');
   const query: OcsfDnsQuery = { hostname: queryName };
   if (qtype !== undefined) query.type = qtype;
   if (qclass !== undefined) query.class = qclass;
   ocsf.query = query;
-  const answers = optArr(rec, 'answers');
+  const answers = arrValue(rec.answers, 'answers');
   if (answers) {
     const list: OcsfDnsAnswer[] = [];
     for (let i = 0; i < answers.length; i++) {
       const a = answers[i];
       if (!isObj(a)) throw new NormalizeError(`answers[${i}]: expected an object`);
-      const answer: OcsfDnsAnswer = { rdata: optStr(a, 'Rdata', `answers[${i}].Rdata`) ?? '' };
-      const type = optStr(a, 'Type', `answers[${i}].Type`);
+      const answer: OcsfDnsAnswer = { rdata: answerStr(a.Rdata, i, 'Rdata') ?? '' };
+      const type = answerStr(a.Type, i, 'Type');
       if (type !== undefined) answer.type = type;
-      const cls = optStr(a, 'Class', `answers[${i}].Class`);
+      const cls = answerStr(a.Class, i, 'Class');
       if (cls !== undefined) answer.class = cls;
       list.push(answer);
     }
@@ -86,10 +94,10 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     ocsf.rcode = rcode;
     ocsf.rcode_id = RCODES[rcode] ?? 99;
   }
-  const ip = optStr(rec, 'srcaddr');
-  const port = optNum(rec, 'srcport');
+  const ip = strValue(rec.srcaddr, 'srcaddr');
+  const port = toNum(rec.srcport, 'srcport');
   const instance = srcids && typeof srcids.instance === 'string' ? srcids.instance : undefined;
-  const vpc = optStr(rec, 'vpc_id');
+  const vpc = strValue(rec.vpc_id, 'vpc_id');
   const endpoint = srcids && typeof srcids.resolver_endpoint === 'string' ? srcids.resolver_endpoint : undefined;
   const src: OcsfNetworkEndpointExt = {};
   if (ip !== undefined) src.ip = ip;
@@ -98,7 +106,7 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   if (vpc !== undefined) src.vpc_uid = vpc;
   if (endpoint !== undefined) src.uid = endpoint;
   ocsf.src_endpoint = src;
-  const transport = optStr(rec, 'transport');
+  const transport = strValue(rec.transport, 'transport');
   if (transport) ocsf.connection_info = { protocol_name: transport.toLowerCase(), protocol_num: transport === 'TCP' ? 6 : transport === 'UDP' ? 17 : undefined };
   if (action) {
     const blocked = action === 'BLOCK';
@@ -111,31 +119,27 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   if (region !== undefined) cloud.region = region;
   if (account) cloud.account = { uid: account };
   ocsf.cloud = cloud;
-  const unmapped = compact<Rec>({
-    firewall_rule_group_id: rec.firewall_rule_group_id,
-    firewall_domain_list_id: rec.firewall_domain_list_id,
-    firewall_rule_action: action,
-    resolver_endpoint: srcids ? srcids.resolver_endpoint : undefined,
-    resolver_network_interface: srcids ? srcids.resolver_network_interface : undefined,
-  });
+  // Built member by member in compact()'s order rather than as a compact() copy of a literal: most records have none.
+  let unmapped: Rec | undefined;
+  const groupId = rec.firewall_rule_group_id;
+  if (groupId !== undefined) (unmapped ??= {}).firewall_rule_group_id = groupId;
+  const listId = rec.firewall_domain_list_id;
+  if (listId !== undefined) (unmapped ??= {}).firewall_domain_list_id = listId;
+  if (action !== undefined) (unmapped ??= {}).firewall_rule_action = action;
+  if (srcids) {
+    const rslvr = srcids.resolver_endpoint;
+    if (rslvr !== undefined) (unmapped ??= {}).resolver_endpoint = rslvr;
+    const rni = srcids.resolver_network_interface;
+    if (rni !== undefined) (unmapped ??= {}).resolver_network_interface = rni;
+  }
   if (unmapped) ocsf.unmapped = unmapped;
   // The log has no id. The uid is the query's identity: who asked (account, region, VPC, source address, port and
   // ids), when, over what, and for which name, class and type. Not the sha256 of the whole canonical record (the uid of
   // sources without an id, and of this one before): that cost a record more than parsing it (docs/decisions/0011).
-  const uid = stableId(
-    'aws.route53resolver',
-    account ?? '',
-    region ?? '',
-    vpc ?? '',
-    rec.query_timestamp as string,
-    ip ?? '',
-    port === undefined ? '' : String(port),
-    instance ?? '',
-    endpoint ?? '',
-    transport ?? '',
-    queryName,
-    qclass ?? '',
-    qtype ?? '',
+  // The parts joined here as stableId joins them (each followed by NUL), without its rest array and loop.
+  const uid = stableIdOfJoined(
+    `aws.route53resolver\0${account ?? ''}\0${region ?? ''}\0${vpc ?? ''}\0${rec.query_timestamp as string}\0${ip ?? ''}\0` +
+      `${port === undefined ? '' : String(port)}\0${instance ?? ''}\0${endpoint ?? ''}\0${transport ?? ''}\0${queryName}\0${qclass ?? ''}\0${qtype ?? ''}\0`,
   );
   return { uid, source: 'aws.route53resolver', logsource: { product: 'aws', service: 'route53resolver' }, time, ocsf, raw: rec };
 }
