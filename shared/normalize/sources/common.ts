@@ -354,6 +354,12 @@ export function baseName(path: string): string {
 /** File object from a path: name and parent folder split out. */
 export function fileFromPath(path: string | undefined): { name: string; path: string; parent_folder?: string } | undefined {
   if (!path) return undefined;
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  // The last separator of either kind, found by hand: each lastIndexOf is a call into C++, two per path of every event.
+  let i = path.length - 1;
+  while (i >= 0) {
+    const c = path.charCodeAt(i);
+    if (c === 47 /* / */ || c === 92 /* \\ */) break;
+    i--;
+  }
   return i >= 0 ? { name: path.slice(i + 1), path, parent_folder: path.slice(0, i) || undefined } : { name: path, path };
 }

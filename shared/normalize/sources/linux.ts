@@ -19,7 +19,7 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent, LogSource } from '../../telemetry';
 import type { OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfDevice, type OcsfProcessExt, type OcsfUserExt } from '../../ocsf/classes';
-import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, strOrUndef, type BaseOptions, type Rec } from './common';
+import { baseEvent, fileFromPath, hashUid, isObj, numOrUndef, strOrUndef, type BaseOptions, type Rec } from './common';
 
 // ---------------------------------------------------------------- auditd text
 
@@ -32,21 +32,33 @@ function isEncodable(type: string, key: string): boolean {
 }
 
 function decodeHex(hex: string, nulAsSpace: boolean): string {
-  const buf = Buffer.from(hex, 'hex');
-  const s = buf.toString('utf8');
-  return nulAsSpace ? s.replace(/\0+$/, '').replace(/\0/g, ' ') : s;
+  const s = Buffer.from(hex, 'hex').toString('utf8');
+  if (!nulAsSpace || !s.includes('\0')) return s;
+  // Trailing NULs dropped, the others (argv separators) shown as spaces.
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
+  return s.slice(0, end).replaceAll('\0', ' ');
 }
 
-/** Parses `key=value …` pairs into rec, without overwriting keys already set. */
-function parsePairs(s: string, rec: Rec, type: string): boolean {
-  let i = 0;
-  const n = s.length;
-  while (i < n) {
-    while (i < n && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
-    if (i >= n) break;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Parses the `key=value …` pairs of s[from, to) into rec, without overwriting keys already set. Bounds rather than
+ * slices: a line's main part, its ENRICHED tail and a `msg='…'` payload are read in place.
+ */
+function parsePairs(s: string, from: number, to: number, rec: Rec, type: string): boolean {
+  let i = from;
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    while (c === 32 || c === 9) {
+      if (++i >= to) return true;
+      c = s.charCodeAt(i);
+    }
     const eq = s.indexOf('=', i);
-    if (eq === -1) return true; // trailing garbage without '=': ignore the word
-    const sp = s.indexOf(' ', i);
+    if (eq === -1 || eq >= to) return true; // trailing garbage without '=': ignore the word
+    let sp = s.indexOf(' ', i);
     if (sp !== -1 && sp < eq) {
       i = sp + 1; // a bare word (no '='), e.g. "op=… res=failed'" tails: skip it
       continue;
@@ -54,23 +66,24 @@ function parsePairs(s: string, rec: Rec, type: string): boolean {
     const key = s.slice(i, eq);
     let j = eq + 1;
     let value: string;
-    const q = s.charCodeAt(j);
+    // Not the character at `to`: a payload's closing quote must not open a value.
+    const q = j < to ? s.charCodeAt(j) : -1;
     if (q === 34 /* " */ || q === 39 /* ' */) {
       const close = s.indexOf(q === 34 ? '"' : "'", j + 1);
-      if (close === -1) return false;
-      value = s.slice(j + 1, close);
+      if (close === -1 || close >= to) return false;
       j = close + 1;
       if (q === 39 && key === 'msg') {
         // The user-space payload: its own key=value pairs.
-        parsePairs(value, rec, type);
+        parsePairs(s, eq + 2, close, rec, type);
         i = j;
         continue;
       }
+      value = s.slice(eq + 2, close);
     } else {
-      let end = s.indexOf(' ', j);
-      if (end === -1) end = n;
-      value = s.slice(j, end);
-      j = end;
+      // The first space after the key is after '=' here, so it ends the value.
+      if (sp === -1 || sp > to) sp = to;
+      value = s.slice(j, sp);
+      j = sp;
       if (value.length >= 2 && value.length % 2 === 0 && isEncodable(type, key) && HEX.test(value)) {
         value = decodeHex(value, key === 'proctitle');
       }
@@ -86,30 +99,71 @@ export function parseAuditdLine(line: string): Rec | undefined {
   if (!line.startsWith('type=')) return undefined;
   const sp = line.indexOf(' ');
   if (sp === -1) return undefined;
-  const type = line.slice(5, sp);
-  const m = /^ msg=(audit\(\d+(?:\.\d+)?:\d+\)):?/.exec(line.slice(sp));
-  if (!m) return undefined;
-  const rec: Rec = { type, msg: m[1] };
-  let rest = line.slice(sp + m[0].length);
-  let enriched: string | undefined;
-  const gs = rest.indexOf('\x1d');
-  if (gs !== -1) {
-    enriched = rest.slice(gs + 1);
-    rest = rest.slice(0, gs);
+  // ` msg=audit(SECONDS[.MILLIS]:SERIAL)` and an optional ':', read without a regex, its match array and slices.
+  if (!line.startsWith(' msg=audit(', sp)) return undefined;
+  const n = line.length;
+  let i = sp + 11;
+  const secs = i;
+  while (i < n && isDigit(line.charCodeAt(i))) i++;
+  if (i === secs) return undefined;
+  if (line.charCodeAt(i) === 46 /* . */) {
+    const frac = ++i;
+    while (i < n && isDigit(line.charCodeAt(i))) i++;
+    if (i === frac) return undefined;
   }
-  if (!parsePairs(rest, rec, type)) return undefined;
-  if (enriched && !parsePairs(enriched, rec, type)) return undefined;
+  if (line.charCodeAt(i) !== 58 /* : */) return undefined;
+  const serial = ++i;
+  while (i < n && isDigit(line.charCodeAt(i))) i++;
+  if (i === serial || line.charCodeAt(i) !== 41 /* ) */) return undefined;
+  const type = line.slice(5, sp);
+  const rec: Rec = { type, msg: line.slice(sp + 5, ++i) };
+  if (line.charCodeAt(i) === 58) i++;
+  const gs = line.indexOf('\x1d', i);
+  const end = gs === -1 ? n : gs;
+  if (!parsePairs(line, i, end, rec, type)) return undefined;
+  if (gs !== -1 && gs + 1 < n && !parsePairs(line, gs + 1, n, rec, type)) return undefined;
   return rec;
 }
 
-const AUDIT_MSG = /^audit\((\d+)(?:\.(\d+))?:(\d+)\)$/;
+/**
+ * The time (ms) of an auditd `msg`, `audit(SECONDS[.FRACTION]:SERIAL)`, or -1 when msg is not one. By hand rather than
+ * with a regex: every record is read, and the match array and its strings were garbage per record.
+ */
+function auditTime(msg: string): number {
+  const n = msg.length;
+  if (!msg.startsWith('audit(') || msg.charCodeAt(n - 1) !== 41 /* ) */) return -1;
+  let i = 6;
+  let secs = 0;
+  while (i < n && isDigit(msg.charCodeAt(i))) secs = secs * 10 + msg.charCodeAt(i++) - 48;
+  if (i === 6) return -1;
+  // Exact only below 2^53: a longer run of digits is read as Number() reads it.
+  if (i - 6 > 15) secs = Number(msg.slice(6, i));
+  let ms = 0;
+  if (msg.charCodeAt(i) === 46 /* . */) {
+    const frac = ++i;
+    while (i < n && isDigit(msg.charCodeAt(i))) i++;
+    if (i === frac) return -1;
+    // The first three digits, zero-padded: milliseconds.
+    for (let k = frac; k < frac + 3; k++) ms = ms * 10 + (k < i ? msg.charCodeAt(k) - 48 : 0);
+  }
+  if (msg.charCodeAt(i) !== 58 /* : */) return -1;
+  const serial = ++i;
+  while (i < n && isDigit(msg.charCodeAt(i))) i++;
+  if (i === serial || i !== n - 1) return -1;
+  return secs * 1000 + ms;
+}
+
+/** The serial of an auditd `msg` auditTime accepted: the digits before the closing ')' (found by hand: lastIndexOf is a C++ call). */
+function auditSerial(msg: string): string {
+  let i = msg.length - 2;
+  while (isDigit(msg.charCodeAt(i))) i--;
+  return msg.slice(i + 1, -1);
+}
 
 /** Time (ms) and serial from `audit(1700000000.123:456)`. */
 export function auditTimestamp(msg: string): { time: number; serial: string } | undefined {
-  const m = AUDIT_MSG.exec(msg);
-  if (!m) return undefined;
-  const ms = m[2] ? Number((m[2] + '00').slice(0, 3)) : 0;
-  return { time: Number(m[1]) * 1000 + ms, serial: m[3] };
+  const time = auditTime(msg);
+  return time === -1 ? undefined : { time, serial: auditSerial(msg) };
 }
 
 // ---------------------------------------------------------------- mapping
@@ -127,30 +181,43 @@ function isJournalRecord(r: Rec): boolean {
   return typeof r.__REALTIME_TIMESTAMP === 'string' && r.MESSAGE !== undefined;
 }
 
+// The objects below are built member by member in their output order, not as compact() copies of literals: an auditd
+// record made up to six such copies, and allocation (the collector's share) was most of its cost.
+
 function auditUser(uid: unknown, name: unknown): OcsfUserExt | undefined {
-  return compact<OcsfUserExt>({ uid: strOrUndef(uid), name: strOrUndef(name) });
+  const u = strOrUndef(uid);
+  const n = strOrUndef(name);
+  if (u === undefined) return n === undefined ? undefined : { name: n };
+  return n === undefined ? { uid: u } : { uid: u, name: n };
 }
 
-function execveCmdLine(rec: Rec): string | undefined {
+// `a0`, `a1`…: EXECVE argument keys, made once rather than per argument of each record.
+const ARG_KEYS = Array.from({ length: 64 }, (_, i) => `a${i}`);
+
+/** The EXECVE arguments joined by spaces; keyCount: the record's number of keys. */
+function execveCmdLine(rec: Rec, keyCount: number): string | undefined {
   const argc = numOrUndef(rec.argc);
   if (argc === undefined) return undefined;
-  const parts: string[] = [];
+  let cmd: string | undefined;
   // argc comes from the record: bound the loop by what the record can hold.
-  const n = Math.min(argc, Object.keys(rec).length);
+  const n = Math.min(argc, keyCount);
   for (let i = 0; i < n; i++) {
-    const a = rec[`a${i}`];
-    if (typeof a === 'string') parts.push(a);
+    const a = rec[i < ARG_KEYS.length ? ARG_KEYS[i] : `a${i}`];
+    if (typeof a === 'string') cmd = cmd === undefined ? a : `${cmd} ${a}`;
   }
-  return parts.length ? parts.join(' ') : undefined;
+  return cmd;
 }
 
 function mapAudit(rec: Rec): TelemetryEvent {
+  let keyCount = 0;
   for (const k in rec) {
     const v = rec[k];
     if (typeof v !== 'string' && typeof v !== 'number') throw new NormalizeError(`${k}: expected a string or number`);
+    keyCount++;
   }
-  const ts = auditTimestamp(rec.msg as string);
-  if (!ts) throw new NormalizeError(`msg: not an audit timestamp: "${String(rec.msg).slice(0, 40)}"`);
+  const msg = rec.msg as string;
+  const time = auditTime(msg);
+  if (time === -1) throw new NormalizeError(`msg: not an audit timestamp: "${String(rec.msg).slice(0, 40)}"`);
   const type = rec.type as string;
   const host = strOrUndef(rec.node) ?? strOrUndef(rec.hostname_node);
   const device: OcsfDevice | undefined = host ? { hostname: host } : undefined;
@@ -162,45 +229,61 @@ function mapAudit(rec: Rec): TelemetryEvent {
   const failed = rec.success === 'no' || rec.res === 'failed' || rec.res === '0';
   // One options object for whichever branch maps the record (a spread of shared options per branch cost more than
   // the branch: V8 built the copy member by member).
-  const options: BaseOptions = { uid: `${ts.serial}`, log_name: 'audit', event_code: type, original_time: rec.msg as string, status_id: success ? 1 : failed ? 2 : undefined, severity_id: undefined };
+  const serial = auditSerial(msg);
+  const options: BaseOptions = { uid: serial, log_name: 'audit', event_code: type, original_time: msg, status_id: success ? 1 : failed ? 2 : undefined, severity_id: undefined };
 
   if (type === 'SYSCALL' && EXECVE_SYSCALLS.has(String(rec.syscall)) || type === 'EXECVE') {
     logsource.category = 'process_creation';
-    ocsf = baseEvent(OcsfClass.ProcessActivity, 1, ts.time, AUDITD_PRODUCT, options);
-    const exe = strOrUndef(rec.exe);
-    const process: OcsfProcessExt =
-      type === 'EXECVE'
-        ? { cmd_line: execveCmdLine(rec), name: strOrUndef(rec.a0) }
-        : compact<OcsfProcessExt>({
-            pid: numOrUndef(rec.pid),
-            name: strOrUndef(rec.comm),
-            file: fileFromPath(exe),
-            user: auditUser(rec.uid, rec.UID),
-            parent_process: numOrUndef(rec.ppid) !== undefined ? { pid: numOrUndef(rec.ppid) } : undefined,
-          }) ?? {};
-    ocsf.process = compact(process) ?? { name: 'unknown' };
+    ocsf = baseEvent(OcsfClass.ProcessActivity, 1, time, AUDITD_PRODUCT, options);
+    let process: OcsfProcessExt | undefined;
+    if (type === 'EXECVE') {
+      const cmd = execveCmdLine(rec, keyCount);
+      if (cmd !== undefined) (process ??= {}).cmd_line = cmd;
+      const name = strOrUndef(rec.a0);
+      if (name !== undefined) (process ??= {}).name = name;
+    } else {
+      const pid = numOrUndef(rec.pid);
+      if (pid !== undefined) (process ??= {}).pid = pid;
+      const name = strOrUndef(rec.comm);
+      if (name !== undefined) (process ??= {}).name = name;
+      const file = fileFromPath(strOrUndef(rec.exe));
+      if (file !== undefined) (process ??= {}).file = file;
+      const user = auditUser(rec.uid, rec.UID);
+      if (user !== undefined) (process ??= {}).user = user;
+      const ppid = numOrUndef(rec.ppid);
+      if (ppid !== undefined) (process ??= {}).parent_process = { pid: ppid };
+    }
+    ocsf.process = process ?? { name: 'unknown' };
     ocsf.actor = { user: auditUser(rec.auid, rec.AUID) ?? auditUser(rec.uid, rec.UID) ?? { name: 'unknown' } };
   } else if (type === 'USER_LOGIN' || type === 'USER_AUTH' || type === 'USER_LOGOUT' || type === 'USER_START' || type === 'USER_END' || type === 'USER_ERR') {
     const logoff = type === 'USER_LOGOUT' || type === 'USER_END';
     options.severity_id = failed ? 3 : 1;
-    ocsf = baseEvent(OcsfClass.Authentication, logoff ? 2 : 1, ts.time, AUDITD_PRODUCT, options);
+    ocsf = baseEvent(OcsfClass.Authentication, logoff ? 2 : 1, time, AUDITD_PRODUCT, options);
     const acct = strOrUndef(rec.acct);
-    ocsf.user = compact<OcsfUserExt>({ name: acct, uid: strOrUndef(rec.id) ?? strOrUndef(rec.auid) }) ?? { name: 'unknown' };
+    ocsf.user = accountUser(acct, strOrUndef(rec.id) ?? strOrUndef(rec.auid));
     const addr = strOrUndef(rec.addr);
-    if (addr && addr !== '?') ocsf.src_endpoint = compact({ ip: addr, hostname: rec.hostname !== '?' ? strOrUndef(rec.hostname) : undefined });
+    if (addr && addr !== '?') {
+      const hostname = rec.hostname !== '?' ? strOrUndef(rec.hostname) : undefined;
+      ocsf.src_endpoint = hostname === undefined ? { ip: addr } : { ip: addr, hostname };
+    }
     const exe = strOrUndef(rec.exe);
     ocsf.service = { name: exe ? exe.slice(exe.lastIndexOf('/') + 1) : 'unknown' };
     if (device) ocsf.dst_endpoint = { hostname: device.hostname };
-    if (rec.terminal !== undefined) ocsf.is_remote = /ssh/.test(String(rec.terminal)) || (addr !== undefined && addr !== '?');
-    ocsf.actor = { process: compact({ pid: numOrUndef(rec.pid), file: fileFromPath(exe) }) };
+    if (rec.terminal !== undefined) ocsf.is_remote = String(rec.terminal).includes('ssh') || (addr !== undefined && addr !== '?');
+    const pid = numOrUndef(rec.pid);
+    const file = fileFromPath(exe);
+    let process: { pid?: number; file?: OcsfProcessExt['file'] } | undefined;
+    if (pid !== undefined) (process ??= {}).pid = pid;
+    if (file !== undefined) (process ??= {}).file = file;
+    ocsf.actor = { process };
   } else if (type === 'ADD_USER' || type === 'DEL_USER' || type === 'USER_CHAUTHTOK' || type === 'USER_MGMT') {
     const op = String(rec.op ?? '');
-    const activity = type === 'ADD_USER' ? 1 : type === 'DEL_USER' ? 6 : type === 'USER_CHAUTHTOK' ? 3 : /lock/.test(op) ? 9 : 99;
-    ocsf = baseEvent(OcsfClass.AccountChange, activity, ts.time, AUDITD_PRODUCT, options);
-    ocsf.user = compact<OcsfUserExt>({ name: strOrUndef(rec.acct), uid: strOrUndef(rec.id) }) ?? { name: 'unknown' };
+    const activity = type === 'ADD_USER' ? 1 : type === 'DEL_USER' ? 6 : type === 'USER_CHAUTHTOK' ? 3 : op.includes('lock') ? 9 : 99;
+    ocsf = baseEvent(OcsfClass.AccountChange, activity, time, AUDITD_PRODUCT, options);
+    ocsf.user = accountUser(strOrUndef(rec.acct), strOrUndef(rec.id));
     ocsf.actor = { user: auditUser(rec.auid, rec.AUID) ?? { name: 'unknown' } };
   } else {
-    ocsf = baseEvent(OcsfClass.BaseEvent, 99, ts.time, AUDITD_PRODUCT, options);
+    ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, AUDITD_PRODUCT, options);
   }
   if (device) ocsf.device = device;
   const key = strOrUndef(rec.key);
@@ -208,9 +291,15 @@ function mapAudit(rec: Rec): TelemetryEvent {
   // auditd's own identity of a record: the host, the event's `seconds.millis:serial` (serials restart at boot; the time
   // does not), the type (records of one event share the serial) and, for PATH records, the item. Not a hash of the
   // record: that cost more than mapping it (decision 0012).
-  const stamp = (rec.msg as string).slice(6, -1);
+  const stamp = msg.slice(6, -1);
   const item = rec.item === undefined ? '' : `:${String(rec.item)}`;
-  return { uid: `auditd:${host ?? ''}:${stamp}:${type}${item}`, source: 'linux.auditd', logsource, time: ts.time, ocsf, raw: rec };
+  return { uid: `auditd:${host ?? ''}:${stamp}:${type}${item}`, source: 'linux.auditd', logsource, time, ocsf, raw: rec };
+}
+
+/** The user an account record names: `{ name, uid }` without the absent ones, `{ name: 'unknown' }` for neither. */
+function accountUser(name: string | undefined, uid: string | undefined): OcsfUserExt {
+  if (name === undefined) return uid === undefined ? { name: 'unknown' } : { uid };
+  return uid === undefined ? { name } : { name, uid };
 }
 
 /** Sigma services for the syslog identifiers Sigma's Linux rules name. */
@@ -235,6 +324,25 @@ const SSH_INVALID = /^Invalid user (\S*) from (\S+)(?: port (\d+))?/;
 const PAM_SESSION = /session (opened|closed) for user (\S+?)(?:\(uid=\d+\))?(?: by|$)/;
 const SUDO_CMD = /^\s*(\S+) : (?:.*?; )?TTY=\S+ ; PWD=(\S*) ; USER=(\S+) ; COMMAND=(.*)$/;
 
+/**
+ * The process that wrote a journal entry (only the branches that show it build it), member by member in output order
+ * rather than as compact() copies of literals; undefined when the entry names none of it.
+ */
+function journalActorProcess(rec: Rec): OcsfProcessExt | undefined {
+  let p: OcsfProcessExt | undefined;
+  const pid = numOrUndef(rec._PID);
+  if (pid !== undefined) (p ??= {}).pid = pid;
+  const name = strOrUndef(rec._COMM);
+  if (name !== undefined) (p ??= {}).name = name;
+  const file = fileFromPath(strOrUndef(rec._EXE));
+  if (file !== undefined) (p ??= {}).file = file;
+  const cmd = strOrUndef(rec._CMDLINE);
+  if (cmd !== undefined) (p ??= {}).cmd_line = cmd;
+  const uid = strOrUndef(rec._UID);
+  if (uid !== undefined) (p ??= {}).user = { uid };
+  return p;
+}
+
 function mapJournal(rec: Rec): TelemetryEvent {
   const rt = rec.__REALTIME_TIMESTAMP;
   if (typeof rt !== 'string' || !/^\d+$/.test(rt)) throw new NormalizeError('__REALTIME_TIMESTAMP: expected a string of microseconds');
@@ -252,13 +360,6 @@ function mapJournal(rec: Rec): TelemetryEvent {
   const severity_id = priority === undefined ? 1 : priority <= 3 ? 4 : priority === 4 ? 3 : 1;
   // One options object, set per branch (see mapAudit).
   const options: BaseOptions = { uid: strOrUndef(rec.__CURSOR), log_name: 'journal', event_code: ident || undefined, message, severity_id, status_id: undefined };
-  const actorProcess = compact<OcsfProcessExt>({
-    pid: numOrUndef(rec._PID),
-    name: strOrUndef(rec._COMM),
-    file: fileFromPath(strOrUndef(rec._EXE)),
-    cmd_line: strOrUndef(rec._CMDLINE),
-    user: compact({ uid: strOrUndef(rec._UID) }),
-  });
 
   let ocsf: OcsfEvent;
   let m: RegExpExecArray | null;
@@ -278,29 +379,28 @@ function mapJournal(rec: Rec): TelemetryEvent {
     options.severity_id = 3;
     ocsf = baseEvent(OcsfClass.Authentication, 1, time, JOURNAL_PRODUCT, options);
     ocsf.user = { name: m[1] || 'unknown' };
-    ocsf.src_endpoint = compact({ ip: m[2], port: m[3] ? Number(m[3]) : undefined });
+    ocsf.src_endpoint = m[3] ? { ip: m[2], port: Number(m[3]) } : { ip: m[2] };
     ocsf.service = { name: 'sshd' };
     ocsf.status_detail = 'USER_DOES_NOT_EXIST';
     ocsf.is_remote = true;
-  } else if ((m = PAM_SESSION.exec(message))) {
+  } else if (message.includes('session ') && (m = PAM_SESSION.exec(message))) {
     options.status_id = 1;
     ocsf = baseEvent(OcsfClass.Authentication, m[1] === 'opened' ? 1 : 2, time, JOURNAL_PRODUCT, options);
     ocsf.user = { name: m[2] };
     ocsf.service = { name: ident || 'pam' };
     if (device) ocsf.dst_endpoint = { hostname: host };
   } else if (ident === 'sudo' && (m = SUDO_CMD.exec(message))) {
-    logsource.category = undefined;
     ocsf = baseEvent(OcsfClass.ProcessActivity, 1, time, JOURNAL_PRODUCT, options);
     const cmd = m[4];
     const sp = cmd.indexOf(' ');
     const exe = sp === -1 ? cmd : cmd.slice(0, sp);
     ocsf.process = { cmd_line: cmd, file: fileFromPath(exe), name: exe.slice(exe.lastIndexOf('/') + 1), user: { name: m[3] } };
-    ocsf.actor = { user: { name: m[1] }, process: actorProcess };
+    ocsf.actor = { user: { name: m[1] }, process: journalActorProcess(rec) };
   } else {
     ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, JOURNAL_PRODUCT, options);
+    const actorProcess = journalActorProcess(rec);
     if (actorProcess) ocsf.actor = { process: actorProcess };
   }
-  if (logsource.category === undefined) delete logsource.category;
   if (device) ocsf.device = device;
   return { uid: strOrUndef(rec.__CURSOR) ?? hashUid(rec), source: 'linux.journald', logsource, time, ocsf, raw: rec };
 }
