@@ -5,10 +5,5 @@ export function stableId(...parts: readonly string[]): string {
   // Each part followed by NUL, hashed in one shot: the bytes a Hash object fed part by part would see, at a third of the cost.
   let s = '';
   for (const p of parts) s += `${p}\0`;
-  return stableIdOfJoined(s);
-}
-
-/** stableId for a caller that joined its parts itself, each followed by NUL (a hot path that skips the rest array). */
-export function stableIdOfJoined(joined: string): string {
-  return hash('sha256', joined, 'hex').slice(0, 32);
+  return hash('sha256', s, 'hex').slice(0, 32);
 }

@@ -28,7 +28,11 @@ export function strValue(v: unknown, where: string): string | undefined {
 }
 
 export function reqStr(rec: Rec, key: string, where = key): string {
-  const v = rec[key];
+  return reqStrValue(rec[key], where);
+}
+
+/** reqStr on a value already read (see objValue). */
+export function reqStrValue(v: unknown, where: string): string {
   if (typeof v === 'string') {
     if (v === '') throw new NormalizeError(`${where}: missing required field (empty string)`);
     return v;
@@ -347,19 +351,23 @@ export function isIp(s: string): boolean {
 
 /** Last path component of a Windows or POSIX path. */
 export function baseName(path: string): string {
-  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
-  return i >= 0 ? path.slice(i + 1) : path;
+  return path.slice(lastSeparator(path) + 1);
 }
 
-/** File object from a path: name and parent folder split out. */
-export function fileFromPath(path: string | undefined): { name: string; path: string; parent_folder?: string } | undefined {
-  if (!path) return undefined;
-  // The last separator of either kind, found by hand: each lastIndexOf is a call into C++, two per path of every event.
+/** The index of the last `/` or `\\` in path, -1 when none; found by hand: two lastIndexOf calls are two calls into C++. */
+function lastSeparator(path: string): number {
   let i = path.length - 1;
   while (i >= 0) {
     const c = path.charCodeAt(i);
     if (c === 47 /* / */ || c === 92 /* \\ */) break;
     i--;
   }
+  return i;
+}
+
+/** File object from a path: name and parent folder split out. */
+export function fileFromPath(path: string | undefined): { name: string; path: string; parent_folder?: string } | undefined {
+  if (!path) return undefined;
+  const i = lastSeparator(path);
   return i >= 0 ? { name: path.slice(i + 1), path, parent_folder: path.slice(0, i) || undefined } : { name: path, path };
 }

@@ -164,7 +164,7 @@ class FieldPlan {
   readonly key: string;
 
   constructor(
-    readonly target: Path,
+    target: Path,
     /** undefined for constants */
     readonly source: Path | undefined,
     readonly get: Getter,

@@ -99,25 +99,17 @@ export function parseAuditdLine(line: string): Rec | undefined {
   if (!line.startsWith('type=')) return undefined;
   const sp = line.indexOf(' ');
   if (sp === -1) return undefined;
-  // ` msg=audit(SECONDS[.MILLIS]:SERIAL)` and an optional ':', read without a regex, its match array and slices.
+  // ` msg=audit(SECONDS[.MILLIS]:SERIAL)` and an optional ':', checked by auditTime (no regex, no match array).
   if (!line.startsWith(' msg=audit(', sp)) return undefined;
-  const n = line.length;
-  let i = sp + 11;
-  const secs = i;
-  while (i < n && isDigit(line.charCodeAt(i))) i++;
-  if (i === secs) return undefined;
-  if (line.charCodeAt(i) === 46 /* . */) {
-    const frac = ++i;
-    while (i < n && isDigit(line.charCodeAt(i))) i++;
-    if (i === frac) return undefined;
-  }
-  if (line.charCodeAt(i) !== 58 /* : */) return undefined;
-  const serial = ++i;
-  while (i < n && isDigit(line.charCodeAt(i))) i++;
-  if (i === serial || line.charCodeAt(i) !== 41 /* ) */) return undefined;
+  const close = line.indexOf(')', sp + 11);
+  if (close === -1) return undefined;
+  const msg = line.slice(sp + 5, close + 1);
+  if (auditTime(msg) === -1) return undefined;
   const type = line.slice(5, sp);
-  const rec: Rec = { type, msg: line.slice(sp + 5, ++i) };
-  if (line.charCodeAt(i) === 58) i++;
+  const rec: Rec = { type, msg };
+  let i = close + 1;
+  if (line.charCodeAt(i) === 58 /* : */) i++;
+  const n = line.length;
   const gs = line.indexOf('\x1d', i);
   const end = gs === -1 ? n : gs;
   if (!parsePairs(line, i, end, rec, type)) return undefined;

@@ -9,8 +9,8 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
 import type { OcsfCloud } from '../../ocsf/types';
-import { stableIdOfJoined } from '../../hash';
-import { arrValue, baseEvent, isObj, isoTime, objValue, reqStr, sharedProduct, strValue, toNum, type Rec } from './common';
+import { stableId } from '../../hash';
+import { arrValue, baseEvent, isObj, isoTime, objValue, reqStrValue, sharedProduct, strValue, toNum, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -46,15 +46,14 @@ const PRODUCT = sharedProduct({ name: 'Route 53 Resolver', vendor_name: 'AWS', f
 
 /** An answer's string field; its position named only when it is wrong (not a template string per field of each answer). */
 function answerStr(v: unknown, i: number, field: string): string | undefined {
-  return typeof v === 'string' ? v : v === undefined || v === null ? undefined : strValue(v, `answers[${i}].${field}`);
+  return typeof v === 'string' ? v : strValue(v, `answers[${i}].${field}`);
 }
 
 export function mapResolverRecord(rec: Rec): TelemetryEvent {
   // Fields read by name here and checked by the value helpers (strValue…), not by optStr(rec, key): the keyed load in a
   // helper every source calls with its own keys is megamorphic, a generic lookup per field. Same checks, same order.
   const time = isoTime(rec.query_timestamp, 'query_timestamp');
-  const qname = rec.query_name;
-  const queryName = typeof qname === 'string' && qname !== '' ? qname : reqStr(rec, 'query_name');
+  const queryName = reqStrValue(rec.query_name, 'query_name');
   const rcode = strValue(rec.rcode, 'rcode');
   const srcids = objValue(rec.srcids, 'srcids');
   const account = strValue(rec.account_id, 'account_id');
@@ -136,10 +135,20 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   // The log has no id. The uid is the query's identity: who asked (account, region, VPC, source address, port and
   // ids), when, over what, and for which name, class and type. Not the sha256 of the whole canonical record (the uid of
   // sources without an id, and of this one before): that cost a record more than parsing it (docs/decisions/0011).
-  // The parts joined here as stableId joins them (each followed by NUL), without its rest array and loop.
-  const uid = stableIdOfJoined(
-    `aws.route53resolver\0${account ?? ''}\0${region ?? ''}\0${vpc ?? ''}\0${rec.query_timestamp as string}\0${ip ?? ''}\0` +
-      `${port === undefined ? '' : String(port)}\0${instance ?? ''}\0${endpoint ?? ''}\0${transport ?? ''}\0${queryName}\0${qclass ?? ''}\0${qtype ?? ''}\0`,
+  const uid = stableId(
+    'aws.route53resolver',
+    account ?? '',
+    region ?? '',
+    vpc ?? '',
+    rec.query_timestamp as string,
+    ip ?? '',
+    port === undefined ? '' : String(port),
+    instance ?? '',
+    endpoint ?? '',
+    transport ?? '',
+    queryName,
+    qclass ?? '',
+    qtype ?? '',
   );
   return { uid, source: 'aws.route53resolver', logsource: { product: 'aws', service: 'route53resolver' }, time, ocsf, raw: rec };
 }

@@ -31,7 +31,7 @@ import {
   type OcsfProcessExt,
   type OcsfUserExt,
 } from '../../ocsf/classes';
-import { baseEvent, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type BaseOptions, type Rec } from './common';
+import { baseEvent, baseName, compact, fileFromPath, hashUid, isObj, numOrUndef, productOf, sharedProduct, strOrUndef, type BaseOptions, type Rec } from './common';
 import { parseTimestamp } from './timestamp';
 
 // ---------------------------------------------------------------- flattening
@@ -371,7 +371,7 @@ function sysmonProcess(f: Rec, prefix: '' | 'Parent' | 'Source' | 'Target'): Ocs
   const uid = strOrUndef(f[keys.guid]);
   const cmd = strOrUndef(f[keys.cmd]);
   const fl = file(image, prefix === '' ? f.Hashes : undefined);
-  const name = typeof image === 'string' ? image.slice(Math.max(image.lastIndexOf('\\'), image.lastIndexOf('/')) + 1) : undefined;
+  const name = typeof image === 'string' ? baseName(image) : undefined;
   const user = prefix === '' ? windowsUser(f.User) : prefix === 'Parent' ? windowsUser(f.ParentUser) : undefined;
   const integrity = prefix === '' ? strOrUndef(f.IntegrityLevel) : undefined;
   if (pid === undefined && uid === undefined && cmd === undefined && fl === undefined && name === undefined && user === undefined && integrity === undefined) return undefined;
