@@ -47,7 +47,8 @@ export class NormalizeError extends Error {
  */
 class LazyEvent implements TelemetryEvent {
   #ocsf: TelemetryEvent['ocsf'] | undefined = undefined;
-  readonly #map: () => TelemetryEvent['ocsf'];
+  readonly #map: OcsfMapping;
+  readonly #arg: string | undefined;
 
   constructor(
     readonly uid: string,
@@ -55,15 +56,17 @@ class LazyEvent implements TelemetryEvent {
     readonly logsource: TelemetryEvent['logsource'],
     readonly time: number,
     readonly raw: Record<string, unknown>,
-    map: () => TelemetryEvent['ocsf'],
+    map: OcsfMapping,
+    arg: string | undefined,
   ) {
     this.#map = map;
+    this.#arg = arg;
   }
 
   get ocsf(): TelemetryEvent['ocsf'] {
     if (this.#ocsf === undefined) {
       try {
-        this.#ocsf = this.#map();
+        this.#ocsf = this.#map(this.raw, this.#arg);
       } catch (e) {
         throw new DeferredMappingError(e);
       }
@@ -80,16 +83,24 @@ class LazyEvent implements TelemetryEvent {
   }
 }
 
-/** An event whose OCSF form `map` computes when first read (for SourceMapper.route). */
+/** A source's OCSF mapping of a raw record; `arg` is what else the route knew of it (CloudTrail: the EventBridge id). */
+export type OcsfMapping = (raw: Record<string, unknown>, arg: string | undefined) => TelemetryEvent['ocsf'];
+
+/**
+ * An event whose OCSF form `map(raw, arg)` computes when first read (for
+ * SourceMapper.route). A module-level function and its argument rather than
+ * a closure: no function allocated per record.
+ */
 export function lazyEvent(
   uid: string,
   source: string,
   logsource: TelemetryEvent['logsource'],
   time: number,
   raw: Record<string, unknown>,
-  map: () => TelemetryEvent['ocsf'],
+  map: OcsfMapping,
+  arg?: string,
 ): TelemetryEvent {
-  return new LazyEvent(uid, source, logsource, time, raw, map);
+  return new LazyEvent(uid, source, logsource, time, raw, map, arg);
 }
 
 /**

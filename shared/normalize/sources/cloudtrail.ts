@@ -12,7 +12,7 @@ import { lazyEvent, NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfActor, OcsfApi, OcsfCloud, OcsfEvent } from '../../ocsf/types';
 import { OcsfClass, type OcsfResourceExt, type OcsfUserExt } from '../../ocsf/classes';
-import { baseEvent, compact, hashUid, isIp, isObj, isoTime, optArr, optObj, optStr, reqStr, sharedProduct, strValue, type Rec } from './common';
+import { arrValue, baseEvent, compact, hashUid, isIp, isObj, isoTime, objValue, reqStrValue, sharedProduct, strValue, type Rec } from './common';
 import { parseTimestamp } from './timestamp';
 
 const PRODUCT = sharedProduct({ name: 'CloudTrail', vendor_name: 'AWS' });
@@ -80,15 +80,15 @@ function isSignIn(eventSource: string, eventName: string, eventType: string | un
 
 function mapUser(ui: Rec | undefined): OcsfUserExt | undefined {
   if (!ui) return undefined;
-  const arn = optStr(ui, 'arn', 'userIdentity.arn');
-  const type = optStr(ui, 'type', 'userIdentity.type');
-  let name = optStr(ui, 'userName', 'userIdentity.userName');
+  const arn = strValue(ui.arn, 'userIdentity.arn');
+  const type = strValue(ui.type, 'userIdentity.type');
+  let name = strValue(ui.userName, 'userIdentity.userName');
   const sessionIssuer = isObj(ui.sessionContext) && isObj(ui.sessionContext.sessionIssuer) ? ui.sessionContext.sessionIssuer : undefined;
   if (!name && sessionIssuer && typeof sessionIssuer.userName === 'string') name = sessionIssuer.userName;
   if (!name && arn) name = arn.slice(arn.lastIndexOf('/') + 1) || undefined;
-  const accountId = optStr(ui, 'accountId', 'userIdentity.accountId');
-  const uid = optStr(ui, 'principalId', 'userIdentity.principalId') ?? arn;
-  const credential = optStr(ui, 'accessKeyId', 'userIdentity.accessKeyId');
+  const accountId = strValue(ui.accountId, 'userIdentity.accountId');
+  const uid = strValue(ui.principalId, 'userIdentity.principalId') ?? arn;
+  const credential = strValue(ui.accessKeyId, 'userIdentity.accessKeyId');
   // Built member by member (what compact() gave, without the intermediate object): same members, same order.
   if (uid === undefined && arn === undefined && name === undefined && type === undefined && !accountId && credential === undefined) return undefined;
   const user: OcsfUserExt = {};
@@ -106,9 +106,9 @@ function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
   const user = mapUser(ui);
   if (user) actor.user = user;
   if (ui) {
-    const invokedBy = optStr(ui, 'invokedBy', 'userIdentity.invokedBy');
+    const invokedBy = strValue(ui.invokedBy, 'userIdentity.invokedBy');
     if (invokedBy) actor.invoked_by = invokedBy;
-    const sc = optObj(ui, 'sessionContext', 'userIdentity.sessionContext');
+    const sc = objValue(ui.sessionContext, 'userIdentity.sessionContext');
     if (sc) {
       const attrs = isObj(sc.attributes) ? sc.attributes : undefined;
       const issuer = isObj(sc.sessionIssuer) && typeof sc.sessionIssuer.arn === 'string' ? sc.sessionIssuer.arn : undefined;
@@ -129,14 +129,14 @@ function mapActor(rec: Rec, ui: Rec | undefined): OcsfActor {
   }
   if (!actor.user && !actor.invoked_by) {
     // API Activity requires an actor; AWS service events carry only the invoking service.
-    const src = optStr(rec, 'sourceIPAddress');
+    const src = strValue(rec.sourceIPAddress, 'sourceIPAddress');
     actor.invoked_by = src ?? 'unknown';
   }
   return actor;
 }
 
 function mapResources(rec: Rec): OcsfResourceExt[] | undefined {
-  const list = optArr(rec, 'resources');
+  const list = arrValue(rec.resources, 'resources');
   if (!list || list.length === 0) return undefined;
   const out: OcsfResourceExt[] = [];
   for (let i = 0; i < list.length; i++) {
@@ -144,8 +144,8 @@ function mapResources(rec: Rec): OcsfResourceExt[] | undefined {
     if (!isObj(r)) throw new NormalizeError(`resources[${i}]: expected an object`);
     out.push(
       compact<OcsfResourceExt>({
-        uid: optStr(r, 'ARN', `resources[${i}].ARN`),
-        type: optStr(r, 'type', `resources[${i}].type`),
+        uid: strValue(r.ARN, `resources[${i}].ARN`),
+        type: strValue(r.type, `resources[${i}].type`),
         owner: typeof r.accountId === 'string' ? { account: { uid: r.accountId } } : undefined,
       }) ?? {},
     );
@@ -153,24 +153,28 @@ function mapResources(rec: Rec): OcsfResourceExt[] | undefined {
   return out;
 }
 
-/** Vendor fields kept in unmapped when present, after requestParameters and responseElements. */
-const UNMAPPED = ['additionalEventData', 'serviceEventDetails', 'eventCategory', 'managementEvent', 'tlsDetails', 'sharedEventID', 'vpcEndpointId'];
+/** `unmapped` with `key` set to `v` when `v` is present (created on the first one). */
+function kept(unmapped: Rec | undefined, key: string, v: unknown): Rec | undefined {
+  if (v === undefined) return unmapped;
+  (unmapped ??= {})[key] = v;
+  return unmapped;
+}
 
 /** Maps one CloudTrail record (the vendor record, already unwrapped). */
 export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
-  const eventName = reqStr(rec, 'eventName');
-  const eventSource = reqStr(rec, 'eventSource');
+  const eventName = reqStrValue(rec.eventName, 'eventName');
+  const eventSource = reqStrValue(rec.eventSource, 'eventSource');
   const eventTime = rec.eventTime;
   const time = isoTime(eventTime, 'eventTime');
-  const eventId = optStr(rec, 'eventID');
-  const eventType = optStr(rec, 'eventType');
-  const ui = optObj(rec, 'userIdentity');
-  const errorCode = optStr(rec, 'errorCode');
-  const errorMessage = optStr(rec, 'errorMessage');
-  const sourceIp = optStr(rec, 'sourceIPAddress');
-  const userAgent = optStr(rec, 'userAgent');
-  const region = optStr(rec, 'awsRegion');
-  const recipient = optStr(rec, 'recipientAccountId') ?? (ui && typeof ui.accountId === 'string' ? ui.accountId : undefined);
+  const eventId = strValue(rec.eventID, 'eventID');
+  const eventType = strValue(rec.eventType, 'eventType');
+  const ui = objValue(rec.userIdentity, 'userIdentity');
+  const errorCode = strValue(rec.errorCode, 'errorCode');
+  const errorMessage = strValue(rec.errorMessage, 'errorMessage');
+  const sourceIp = strValue(rec.sourceIPAddress, 'sourceIPAddress');
+  const userAgent = strValue(rec.userAgent, 'userAgent');
+  const region = strValue(rec.awsRegion, 'awsRegion');
+  const recipient = strValue(rec.recipientAccountId, 'recipientAccountId') ?? (ui && typeof ui.accountId === 'string' ? ui.accountId : undefined);
   const requestParameters = rec.requestParameters;
   const responseElements = rec.responseElements;
   if (requestParameters !== undefined && requestParameters !== null && typeof requestParameters !== 'object') {
@@ -189,10 +193,14 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
   let unmapped: Rec | undefined;
   if (requestParameters !== undefined && requestParameters !== null) (unmapped ??= {}).requestParameters = requestParameters;
   if (responseElements !== undefined && responseElements !== null) (unmapped ??= {}).responseElements = responseElements;
-  for (let i = 0; i < UNMAPPED.length; i++) {
-    const v = rec[UNMAPPED[i]];
-    if (v !== undefined) (unmapped ??= {})[UNMAPPED[i]] = v;
-  }
+  // Named reads: a loop over the key names made each read a keyed load over seven names.
+  unmapped = kept(unmapped, 'additionalEventData', rec.additionalEventData);
+  unmapped = kept(unmapped, 'serviceEventDetails', rec.serviceEventDetails);
+  unmapped = kept(unmapped, 'eventCategory', rec.eventCategory);
+  unmapped = kept(unmapped, 'managementEvent', rec.managementEvent);
+  unmapped = kept(unmapped, 'tlsDetails', rec.tlsDetails);
+  unmapped = kept(unmapped, 'sharedEventID', rec.sharedEventID);
+  unmapped = kept(unmapped, 'vpcEndpointId', rec.vpcEndpointId);
   if (envelopeId !== undefined) (unmapped ??= {}).eventbridge_id = envelopeId;
 
   let ocsf: OcsfEvent;
@@ -265,13 +273,13 @@ export function mapCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEve
  * and with the same reason, without building the OCSF event. Keep it in step
  * with the mapping (test/unit/fuzz/route.test.ts compares the two).
  */
-function checkCloudTrailRecord(rec: Rec): { time: number; eventId: string | undefined } {
-  const eventName = reqStr(rec, 'eventName');
-  const eventSource = reqStr(rec, 'eventSource');
+function checkCloudTrailRecord(rec: Rec): number {
+  const eventName = reqStrValue(rec.eventName, 'eventName');
+  const eventSource = reqStrValue(rec.eventSource, 'eventSource');
   const time = eventTimeOf(rec.eventTime);
-  const eventId = optStr(rec, 'eventID');
-  const eventType = optStr(rec, 'eventType');
-  const ui = optObj(rec, 'userIdentity');
+  strValue(rec.eventID, 'eventID');
+  const eventType = strValue(rec.eventType, 'eventType');
+  const ui = objValue(rec.userIdentity, 'userIdentity');
   // Named reads, not a loop over key names: keyed reads of varying names are several times slower.
   strValue(rec.errorCode, 'errorCode');
   strValue(rec.errorMessage, 'errorMessage');
@@ -292,21 +300,21 @@ function checkCloudTrailRecord(rec: Rec): { time: number; eventId: string | unde
     strValue(ui.principalId, 'userIdentity.principalId');
     strValue(ui.accessKeyId, 'userIdentity.accessKeyId');
     strValue(ui.invokedBy, 'userIdentity.invokedBy');
-    optObj(ui, 'sessionContext', 'userIdentity.sessionContext');
+    objValue(ui.sessionContext, 'userIdentity.sessionContext');
   }
   // Sign-in events are mapped without their resources.
   if (!isSignIn(eventSource, eventName, eventType)) {
-    const list = optArr(rec, 'resources');
+    const list = arrValue(rec.resources, 'resources');
     if (list) {
       for (let i = 0; i < list.length; i++) {
         const r = list[i];
         if (!isObj(r)) throw new NormalizeError(`resources[${i}]: expected an object`);
-        optStr(r, 'ARN', `resources[${i}].ARN`);
-        optStr(r, 'type', `resources[${i}].type`);
+        strValue(r.ARN, `resources[${i}].ARN`);
+        strValue(r.type, `resources[${i}].type`);
       }
     }
   }
-  return { time, eventId };
+  return time;
 }
 
 // Records of a log file come in time order, many to the second: the last eventTime parsed is kept.
@@ -322,9 +330,14 @@ function eventTimeOf(v: unknown): number {
   return t;
 }
 
+/** The lazy event's mapping: `envelopeId` is the EventBridge event's id, when the record came in one. */
+const cloudTrailOcsf = (rec: Rec, envelopeId: string | undefined) => mapCloudTrailRecord(rec, envelopeId).ocsf;
+
 function routeCloudTrailRecord(rec: Rec, envelopeId?: string): TelemetryEvent {
-  const { time, eventId } = checkCloudTrailRecord(rec);
-  return lazyEvent(eventId ?? hashUid(rec), 'aws.cloudtrail', logsource(), time, rec, () => mapCloudTrailRecord(rec, envelopeId).ocsf);
+  const time = checkCloudTrailRecord(rec);
+  // checkCloudTrailRecord has made sure eventID is a string or absent.
+  const eventId = rec.eventID as string | null | undefined;
+  return lazyEvent(eventId ?? hashUid(rec), 'aws.cloudtrail', logsource(), time, rec, cloudTrailOcsf, envelopeId);
 }
 
 /** SourceMapper.route for CloudTrail: a whole log file is mapped as normalize maps it (envelopes.ts splits log files before this). */

@@ -722,6 +722,9 @@ export function mapWindowsFields(f: Rec): TelemetryEvent {
  * OCSF event mapped on first read. Throws what mapWindowsFields throws, in
  * the same order (test/unit/fuzz/route.test.ts compares the two).
  */
+/** The lazy event's mapping: the record's fields, already flattened, mapped as normalize maps them. */
+const windowsOcsf = (f: Rec) => mapWindowsFields(f).ocsf;
+
 export function routeWindows(record: Rec): TelemetryEvent[] {
   const f = isNested(record) ? flattenWindowsEvent(record) : record;
   const { eid, channel, ch, time, uid } = windowsHeader(f);
@@ -731,7 +734,7 @@ export function routeWindows(record: Rec): TelemetryEvent[] {
     if ((eid === 12 || eid === 13 || eid === 14) && !strOrUndef(f.TargetObject)) throw new NormalizeError('TargetObject: missing required field');
     if (eid === 22 && !strOrUndef(f.QueryName)) throw new NormalizeError('QueryName: missing required field');
   }
-  return [lazyEvent(uid, 'windows', logSourceOf(channel, ch, eid, f), time, f, () => mapWindowsFields(f).ocsf)];
+  return [lazyEvent(uid, 'windows', logSourceOf(channel, ch, eid, f), time, f, windowsOcsf)];
 }
 
 export const windows: SourceMapper = {
