@@ -44,11 +44,114 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+// The keys the lines of each record type came with, as a tree per type of key sequences in line order (V8's own
+// transition tree, for audit.log). A line whose keys follow a known path takes each key's string from the tree (no slice
+// per key, no isEncodable test) and its record is made by the path's constructor: one object literal naming every key,
+// so records of one path share a hidden class and keep fast properties. A key store per pair, as before, hashed every
+// key into V8's string table and left records of more than a dozen keys in dictionary mode, slow to read in mapAudit.
+// Bounded: hostile input could name endless keys; past the bounds a line is read as before.
+
+/** A key in the tree of its record type (the root: the type itself, no key). */
+interface KeyNode {
+  key: string;
+  /** How an unquoted value of the key is read: 0 as written, 1 hex-decoded when it is hex, 2 also NULs as spaces (proctitle). */
+  enc: number;
+  parent: KeyNode | undefined;
+  /** Keys from the root to here (the value's index in `values` is depth - 1). */
+  depth: number;
+  children: KeyNode[];
+  /** The constructor of a record whose keys end here; made the second time a line ends here. */
+  make: RecordMaker | undefined;
+  ends: number;
+}
+
+type RecordMaker = (type: string, msg: string, values: readonly string[]) => Rec;
+
+const MAX_NODES = 4096;
+const MAX_CHILDREN = 16;
+const MAX_DEPTH = 128;
+const MAX_MAKERS = 512;
+const roots = new Map<string, KeyNode>();
+let nodeCount = 0;
+let makerCount = 0;
+const NO_KEYS: Rec = {};
+
+// The line being parsed (parseAuditdLine runs to its end without calling out, so one set of these serves every line):
+// its type and msg, the tree node its keys have reached and their values, or, once a key is off the tree, the record
+// being built pair by pair.
+let lineType = '';
+let lineMsg = '';
+let at: KeyNode | undefined;
+const values: string[] = [];
+let rec: Rec = NO_KEYS;
+
+function keyNode(key: string, enc: number, parent: KeyNode | undefined): KeyNode {
+  nodeCount++;
+  return { key, enc, parent, depth: parent === undefined ? 0 : parent.depth + 1, children: [], make: undefined, ends: 0 };
+}
+
+function encoding(type: string, key: string): number {
+  return isEncodable(type, key) ? (key === 'proctitle' ? 2 : 1) : 0;
+}
+
+/** The child of node whose key is s[i, eq), compared in place. */
+function childAt(node: KeyNode, s: string, i: number, eq: number): KeyNode | undefined {
+  const len = eq - i;
+  const cs = node.children;
+  for (let c = 0; c < cs.length; c++) {
+    const k = cs[c].key;
+    if (k.length !== len) continue;
+    let m = 0;
+    while (m < len && k.charCodeAt(m) === s.charCodeAt(i + m)) m++;
+    if (m === len) return cs[c];
+  }
+  return undefined;
+}
+
 /**
- * Parses the `key=value …` pairs of s[from, to) into rec, without overwriting keys already set. Bounds rather than
- * slices: a line's main part, its ENRICHED tail and a `msg='…'` payload are read in place.
+ * A new child of node for key, or undefined when the key cannot be on a path: a key the record already has (type, msg,
+ * one before it on the path: the pair is skipped, the first value kept), a key the `in` test finds on Object.prototype
+ * (skipped too), an array index (enumerated before the others: a literal would not keep the line's order), or a bound.
  */
-function parsePairs(s: string, from: number, to: number, rec: Rec, type: string): boolean {
+function learn(node: KeyNode, key: string, enc: number): KeyNode | undefined {
+  if (nodeCount >= MAX_NODES || node.children.length >= MAX_CHILDREN || node.depth >= MAX_DEPTH) return undefined;
+  if (key === 'type' || key === 'msg' || key in NO_KEYS || isDigit(key.charCodeAt(0))) return undefined;
+  for (let n: KeyNode | undefined = node; n !== undefined && n.parent !== undefined; n = n.parent) if (n.key === key) return undefined;
+  // The key as a property name (an internalized copy): a slice of 13 characters or more would keep the line alive.
+  const child = keyNode(Object.keys({ [key]: 0 })[0], enc, node);
+  node.children.push(child);
+  return child;
+}
+
+/** The keys from the root to node, in line order. */
+function pathKeys(node: KeyNode): string[] {
+  const keys: string[] = new Array<string>(node.depth);
+  for (let n: KeyNode = node; n.parent !== undefined; n = n.parent) keys[n.depth - 1] = n.key;
+  return keys;
+}
+
+/** The record of the line so far, built pair by pair from the path's keys and values: the line goes on off the tree. */
+function offTree(node: KeyNode): void {
+  const keys = pathKeys(node);
+  rec = { type: lineType, msg: lineMsg };
+  for (let k = 0; k < keys.length; k++) rec[keys[k]] = values[k];
+  at = undefined;
+}
+
+/** The record constructor for the keys from the root to node: one literal, the keys as JSON string literals. */
+function recordMaker(node: KeyNode): RecordMaker {
+  let members = '';
+  const keys = pathKeys(node);
+  for (let k = 0; k < keys.length; k++) members += `, ${JSON.stringify(keys[k])}: v[${k}]`;
+  makerCount++;
+  return new Function('t', 'm', 'v', `return { type: t, msg: m${members} };`) as RecordMaker;
+}
+
+/**
+ * Parses the `key=value …` pairs of s[from, to) into the line's record, without overwriting keys already set. Bounds
+ * rather than slices: a line's main part, its ENRICHED tail and a `msg='…'` payload are read in place.
+ */
+function parsePairs(s: string, from: number, to: number): boolean {
   let i = from;
   while (i < to) {
     let c = s.charCodeAt(i);
@@ -63,35 +166,60 @@ function parsePairs(s: string, from: number, to: number, rec: Rec, type: string)
       i = sp + 1; // a bare word (no '='), e.g. "op=… res=failed'" tails: skip it
       continue;
     }
-    const key = s.slice(i, eq);
     let j = eq + 1;
-    let value: string;
     // Not the character at `to`: a payload's closing quote must not open a value.
     const q = j < to ? s.charCodeAt(j) : -1;
+    if (q === 39 /* ' */ && eq - i === 3 && s.charCodeAt(i) === 109 /* m */ && s.charCodeAt(i + 1) === 115 /* s */ && s.charCodeAt(i + 2) === 103 /* g */) {
+      // msg='…': the user-space payload, its own key=value pairs.
+      const close = s.indexOf("'", j + 1);
+      if (close === -1 || close >= to) return false;
+      parsePairs(s, eq + 2, close);
+      i = close + 1;
+      continue;
+    }
+    let next = at === undefined ? undefined : childAt(at, s, i, eq);
+    let key: string;
+    let enc: number;
+    if (next !== undefined) {
+      key = next.key;
+      enc = next.enc;
+    } else {
+      key = s.slice(i, eq);
+      enc = encoding(lineType, key);
+      if (at !== undefined) {
+        next = learn(at, key, enc);
+        if (next === undefined) offTree(at);
+      }
+    }
+    let value: string;
     if (q === 34 /* " */ || q === 39 /* ' */) {
       const close = s.indexOf(q === 34 ? '"' : "'", j + 1);
       if (close === -1 || close >= to) return false;
       j = close + 1;
-      if (q === 39 && key === 'msg') {
-        // The user-space payload: its own key=value pairs.
-        parsePairs(s, eq + 2, close, rec, type);
-        i = j;
-        continue;
-      }
       value = s.slice(eq + 2, close);
     } else {
       // The first space after the key is after '=' here, so it ends the value.
       if (sp === -1 || sp > to) sp = to;
       value = s.slice(j, sp);
       j = sp;
-      if (value.length >= 2 && value.length % 2 === 0 && isEncodable(type, key) && HEX.test(value)) {
-        value = decodeHex(value, key === 'proctitle');
-      }
+      if (enc !== 0 && value.length >= 2 && value.length % 2 === 0 && HEX.test(value)) value = decodeHex(value, enc === 2);
     }
-    if (!(key in rec)) rec[key] = value;
+    if (next !== undefined) {
+      values[next.depth - 1] = value;
+      at = next;
+    } else if (!(key in rec)) rec[key] = value;
     i = j;
   }
   return true;
+}
+
+/** The record of a line whose keys all followed the tree to node: made by the path's constructor once it has one. */
+function recordAt(node: KeyNode): Rec {
+  let make = node.make;
+  if (make === undefined && ++node.ends >= 2 && makerCount < MAX_MAKERS) make = node.make = recordMaker(node);
+  if (make !== undefined) return make(lineType, lineMsg, values);
+  offTree(node);
+  return rec;
 }
 
 /** One audit.log line → record; undefined if the line is not an audit record. */
@@ -106,15 +234,24 @@ export function parseAuditdLine(line: string): Rec | undefined {
   const msg = line.slice(sp + 5, close + 1);
   if (auditTime(msg) === -1) return undefined;
   const type = line.slice(5, sp);
-  const rec: Rec = { type, msg };
+  let root = roots.get(type);
+  if (root === undefined && nodeCount < MAX_NODES) roots.set(type, (root = keyNode(type, 0, undefined)));
+  lineType = type;
+  lineMsg = msg;
+  at = root;
+  rec = root === undefined ? { type, msg } : NO_KEYS;
   let i = close + 1;
   if (line.charCodeAt(i) === 58 /* : */) i++;
   const n = line.length;
   const gs = line.indexOf('\x1d', i);
   const end = gs === -1 ? n : gs;
-  if (!parsePairs(line, i, end, rec, type)) return undefined;
-  if (gs !== -1 && gs + 1 < n && !parsePairs(line, gs + 1, n, rec, type)) return undefined;
-  return rec;
+  const ok = parsePairs(line, i, end) && (gs === -1 || gs + 1 >= n || parsePairs(line, gs + 1, n));
+  const out = !ok ? undefined : at !== undefined ? recordAt(at) : rec;
+  // The line's record not kept past it (its values stay in `values` until the next line's overwrite them).
+  rec = NO_KEYS;
+  at = undefined;
+  lineMsg = lineType = '';
+  return out;
 }
 
 /**

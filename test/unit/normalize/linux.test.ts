@@ -69,6 +69,51 @@ describe('linux auditd', () => {
     expect(events[6].ocsf).toMatchObject({ class_uid: 3001, activity_id: 1, user: { uid: '1002' }, actor: { user: { uid: '1000' } } });
   });
 
+  test('a line read along a learned key path (a record constructor per path) gives what reading it pair by pair gives', () => {
+    const line = 'type=SYSCALL msg=audit(1772470000.412:30215): arch=c000003e syscall=59 comm="bash" exe=2F7573722F62696E2F62617368 key=(null)\x1dAUID="deploy"';
+    const expected = { type: 'SYSCALL', msg: 'audit(1772470000.412:30215)', arch: 'c000003e', syscall: '59', comm: 'bash', exe: '/usr/bin/bash', key: '(null)', AUID: 'deploy' };
+    // The first line learns the path, the second makes its constructor, the later ones use it.
+    for (let k = 0; k < 4; k++) {
+      const rec = parseAuditdLine(line);
+      expect(rec).toEqual(expected);
+      expect(Object.keys(rec ?? {})).toEqual(Object.keys(expected));
+    }
+    // Another value for a key of the path, and a line that leaves the path midway: the keys in line order.
+    expect(parseAuditdLine(line.replace('syscall=59', 'syscall=42'))).toMatchObject({ syscall: '42', comm: 'bash' });
+    const off = parseAuditdLine(line.replace('comm=', 'pid=7 comm='));
+    expect(Object.keys(off ?? {})).toEqual(['type', 'msg', 'arch', 'syscall', 'pid', 'comm', 'exe', 'key', 'AUID']);
+    // A line that stops short of a known path: only its own keys.
+    expect(parseAuditdLine('type=SYSCALL msg=audit(1772470000.412:30215): arch=c000003e syscall=59')).toEqual({ type: 'SYSCALL', msg: 'audit(1772470000.412:30215)', arch: 'c000003e', syscall: '59' });
+  });
+
+  test('keys a record already has, keys on Object.prototype and number keys, on a learned path or not', () => {
+    const lines = [
+      // A repeated key keeps its first value; type and msg are never overwritten; constructor and __proto__ are skipped.
+      "type=USER_AUTH msg=audit(1772470000.412:1): pid=1 pid=2 type=X msg=y constructor=c __proto__=p msg='op=PAM acct=\"root\" pid=3 res=success'",
+      // Number keys come first in an object's key order, whatever the line's order.
+      'type=USER_AUTH msg=audit(1772470000.412:2): pid=1 12=a 3=b res=failed',
+    ];
+    const expected = [
+      { type: 'USER_AUTH', msg: 'audit(1772470000.412:1)', pid: '1', op: 'PAM', acct: 'root', res: 'success' },
+      { type: 'USER_AUTH', msg: 'audit(1772470000.412:2)', pid: '1', 3: 'b', 12: 'a', res: 'failed' },
+    ];
+    for (let k = 0; k < 3; k++) {
+      lines.forEach((l, i) => {
+        const rec = parseAuditdLine(l);
+        expect(rec).toEqual(expected[i]);
+        expect(Object.keys(rec ?? {})).toEqual(Object.keys(expected[i]));
+        expect(Object.getPrototypeOf(rec)).toBe(Object.prototype);
+      });
+    }
+  });
+
+  test('lines with endless distinct keys (past the key tree bounds) are still read in full', () => {
+    for (let k = 0; k < 6000; k++) {
+      const rec = parseAuditdLine(`type=T${k % 50} msg=audit(1772470000.412:${k}): x=1 k${k}=v${k} name=2F746D70 y="2"`);
+      expect(rec).toEqual({ type: `T${k % 50}`, msg: `audit(1772470000.412:${k})`, x: '1', [`k${k}`]: `v${k}`, name: '/tmp', y: '2' });
+    }
+  });
+
   test('auditd records as JSON with a wrong type are rejected', () => {
     expect(normalizeRecord({ ...records[0], pid: { x: 1 } })).toMatchObject({ ok: false, source: 'linux', reason: 'pid: expected a string or number' });
     expect(normalizeRecord({ ...records[0], msg: 'audit(garbage)' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^msg: not an audit timestamp/) });
