@@ -61,8 +61,14 @@ class FieldIndex {
   prefix = trieNode();
   suffix = trieNode();
   grams = new Map<number | string, Array<{ rule: number; text: string }>>();
-  /** IPv4 networks: mask → network base → rules (one hash probe per distinct prefix length). */
-  cidr = new Map<number, Map<number, number[]>>();
+  /**
+   * IPv4 networks, one entry per distinct mask (one hash probe each): the mask, how far its network bases are shifted
+   * right, and the rules by shifted base. Shifted by the mask's zero bits, a base is a small integer (a Smi), so
+   * neither the lookup key nor the table's keys are boxed numbers allocated per probe.
+   */
+  cidrMasks: number[] = [];
+  cidrShifts: number[] = [];
+  cidrBases: Array<Map<number, number[]>> = [];
   hasPrefix = false;
   hasSuffix = false;
   /** Some exact literal is a number's text: numeric strings are also looked up by value. */
@@ -92,14 +98,18 @@ class FieldIndex {
         break;
       case 'cidr': {
         const mask = alt.mask as number;
-        let bases = this.cidr.get(mask);
-        if (!bases) {
-          bases = new Map();
-          this.cidr.set(mask, bases);
+        let m = this.cidrMasks.indexOf(mask);
+        if (m === -1) {
+          m = this.cidrMasks.length;
+          this.cidrMasks.push(mask);
+          this.cidrShifts.push(zeroBits(mask));
+          this.cidrBases.push(new Map());
         }
-        const l = bases.get(alt.base as number);
+        const key = networkKey(alt.base as number, this.cidrShifts[m]);
+        const bases = this.cidrBases[m];
+        const l = bases.get(key);
         if (l) l.push(rule);
-        else bases.set(alt.base as number, [rule]);
+        else bases.set(key, [rule]);
         break;
       }
       case 'contains': {
@@ -148,11 +158,12 @@ class FieldIndex {
         if (node) for (const r of node.rules) hit(r);
       }
     }
-    if (this.cidr.size > 0) {
+    const masks = this.cidrMasks;
+    if (masks.length > 0) {
       const ip = parseIpv4(s);
       if (ip !== undefined) {
-        for (const [mask, bases] of this.cidr) {
-          const l = bases.get((ip & mask) >>> 0);
+        for (let m = 0; m < masks.length; m++) {
+          const l = this.cidrBases[m].get(networkKey(ip & masks[m], this.cidrShifts[m]));
           if (l) for (const r of l) hit(r);
         }
       }
@@ -165,6 +176,18 @@ class FieldIndex {
       }
     }
   }
+}
+
+/** Trailing zero bits of a network mask (32 for /0). */
+function zeroBits(mask: number): number {
+  let n = 0;
+  while (n < 32 && ((mask >>> n) & 1) === 0) n++;
+  return n;
+}
+
+/** A masked address as a small integer: its network bits alone (JavaScript's shift counts are mod 32, hence /0 apart). */
+function networkKey(masked: number, shift: number): number {
+  return shift >= 32 ? 0 : masked >>> shift;
 }
 
 /**

@@ -126,6 +126,29 @@ describe('cidr index', () => {
   ])('%j fires %j', (event, want) => {
     expect(fired(files, event)).toEqual(want);
   });
+
+  // Every prefix length keys its table differently (the network bits alone): the edges of the address space and of the
+  // mask lengths, /1, /31 and /32 among them, each beside its first address outside.
+  const edges = rules([
+    "s:\n  ip|cidr: '128.0.0.0/1'\ncondition: s",
+    "s:\n  ip|cidr: '255.255.255.254/31'\ncondition: s",
+    "s:\n  ip|cidr: '192.168.0.0/16'\ncondition: s",
+    "s:\n  ip|cidr: '255.255.255.255/32'\ncondition: s",
+    "s:\n  ip|cidr: '0.0.0.0/31'\ncondition: s",
+  ]);
+  test.each([
+    ['128.0.0.0', ['r0']],
+    ['127.255.255.255', []],
+    ['255.255.255.254', ['r0', 'r1']],
+    ['255.255.255.255', ['r0', 'r1', 'r3']],
+    ['255.255.255.253', ['r0']],
+    ['192.168.255.255', ['r0', 'r2']],
+    ['192.169.0.0', ['r0']],
+    ['0.0.0.1', ['r4']],
+    ['0.0.0.2', []],
+  ])('%s fires %j (prefix lengths /1 to /32)', (ip, want) => {
+    expect(fired(edges, { ip })).toEqual(want);
+  });
 });
 
 describe('requirements never skip a rule that can match', () => {
