@@ -36,14 +36,34 @@ import { parseTimestamp } from './timestamp';
 
 // ---------------------------------------------------------------- flattening
 
-/** An XML attribute: under `#attributes`, as `@name` (`at`, passed in so no key string is built per call), or as a plain member. */
-function attr(o: unknown, name: string, at: string): unknown {
-  if (!isObj(o)) return undefined;
-  const a = o['#attributes'];
-  if (isObj(a) && a[name] !== undefined) return a[name];
-  if (o[at] !== undefined) return o[at];
-  return o[name];
+/**
+ * Reader of one XML attribute: under `#attributes`, as `@name`, or as a plain
+ * member. Generated per name with the keys as JSON string literals, so V8
+ * reads them with named loads; one function taking the name made its keyed
+ * loads see every attribute name of every event (megamorphic).
+ */
+function attrReader(name: string): (o: unknown) => unknown {
+  const n = JSON.stringify(name);
+  const at = JSON.stringify(`@${name}`);
+  return new Function(
+    'isObj',
+    `return (o) => {
+      if (!isObj(o)) return undefined;
+      const a = o['#attributes'];
+      if (isObj(a) && a[${n}] !== undefined) return a[${n}];
+      if (o[${at}] !== undefined) return o[${at}];
+      return o[${n}];
+    };`,
+  )(isObj) as (o: unknown) => unknown;
 }
+
+const attrName = attrReader('Name');
+const attrGuid = attrReader('Guid');
+const attrSystemTime = attrReader('SystemTime');
+const attrUserId = attrReader('UserID');
+const attrProcessId = attrReader('ProcessID');
+const attrThreadId = attrReader('ThreadID');
+const attrActivityId = attrReader('ActivityID');
 
 /** An XML element's text: the value itself, or its `#text` when it also has attributes. */
 function text(v: unknown): unknown {
@@ -64,7 +84,7 @@ export function flattenWindowsEvent(record: Rec): Rec {
     if (Array.isArray(data)) {
       for (let i = 0; i < data.length; i++) {
         const d = data[i];
-        const name = attr(d, 'Name', '@Name');
+        const name = attrName(d);
         if (typeof name === 'string') out[name] = text(d) ?? null;
         else if (d !== null && d !== undefined) out[`Data_${i}`] = text(d);
       }
@@ -99,12 +119,12 @@ export function flattenWindowsEvent(record: Rec): Rec {
   out.Channel = text(sys.Channel);
   out.Computer = text(sys.Computer);
   const provider = sys.Provider;
-  out.Provider_Name = attr(provider, 'Name', '@Name');
-  const guid = attr(provider, 'Guid', '@Guid');
+  out.Provider_Name = attrName(provider);
+  const guid = attrGuid(provider);
   if (guid !== undefined) out.Provider_Guid = guid;
   const rid = text(sys.EventRecordID);
   if (rid !== undefined) out.EventRecordID = rid;
-  out.TimeCreated = attr(sys.TimeCreated, 'SystemTime', '@SystemTime');
+  out.TimeCreated = attrSystemTime(sys.TimeCreated);
   // Named stores, one per field (a loop of keyed stores would also turn the record into a dictionary).
   const level = sys.Level;
   if (level !== undefined && level !== null) out.Level = text(level);
@@ -116,14 +136,14 @@ export function flattenWindowsEvent(record: Rec): Rec {
   if (keywords !== undefined && keywords !== null) out.Keywords = text(keywords);
   const version = sys.Version;
   if (version !== undefined && version !== null) out.Version = text(version);
-  const uid = attr(sys.Security, 'UserID', '@UserID');
+  const uid = attrUserId(sys.Security);
   if (uid !== undefined) out.Security_UserID = uid;
   const execution = sys.Execution;
-  const pid = attr(execution, 'ProcessID', '@ProcessID');
+  const pid = attrProcessId(execution);
   if (pid !== undefined) out.Execution_ProcessID = pid;
-  const tid = attr(execution, 'ThreadID', '@ThreadID');
+  const tid = attrThreadId(execution);
   if (tid !== undefined) out.Execution_ThreadID = tid;
-  const act = attr(sys.Correlation, 'ActivityID', '@ActivityID');
+  const act = attrActivityId(sys.Correlation);
   if (act !== undefined) out.Correlation_ActivityID = act;
   return out;
 }
