@@ -13,7 +13,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { isVpcFlowHeader, looksLikeVpcFlowLine, parseVpcFlowLine, parseVpcFlowHeader, DEFAULT_VPC_FLOW_FIELDS } from './sources/vpcflow';
-import { parseAuditdLine } from './sources/linux';
+import { parseAuditdLine, parseAuditdText } from './sources/linux';
 
 export type VendorRecord = Record<string, unknown>;
 
@@ -415,6 +415,17 @@ function parseTextLines(text: string, out: UnwrapSink, options: UnwrapOptions): 
   while (pos < n) {
     let end = text.indexOf('\n', pos);
     if (end === -1) end = n;
+    if (text.startsWith('type=', pos)) {
+      // An audit.log line (never a VPC Flow Log header: field names hold no '='), read in place in the body's flat text
+      // (parseAuditdText), not as a slice: a sliced string costs three times as much to read character by character.
+      const to = end > pos && text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
+      const rec = parseAuditdText(text, pos, to);
+      if (rec) out.records.push(rec);
+      else out.failures.push({ line, offset: pos, reason: 'malformed auditd line', input: text.slice(pos, to) });
+      pos = end + 1;
+      line++;
+      continue;
+    }
     let l = text.slice(pos, end);
     if (l.endsWith('\r')) l = l.slice(0, -1);
     if (l.trim() !== '') {

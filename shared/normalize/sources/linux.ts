@@ -23,7 +23,15 @@ import { baseEvent, fileFromPath, hashUid, isObj, numOrUndef, strOrUndef, type B
 
 // ---------------------------------------------------------------- auditd text
 
-const HEX = /^[0-9A-F]+$/;
+/** True when v is upper-case hex digits only (what /^[0-9A-F]+$/ tests, without a regex call per value). */
+function isHexText(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
 
 /** Fields auditd writes quoted when plain and as bare hex when encoded. */
 function isEncodable(type: string, key: string): boolean {
@@ -71,7 +79,9 @@ const MAX_NODES = 4096;
 const MAX_CHILDREN = 16;
 const MAX_DEPTH = 128;
 const MAX_MAKERS = 512;
-const roots = new Map<string, KeyNode>();
+const MAX_ROOTS = 64;
+/** The tree of each record type seen (a list, found by comparing a line's type in place: no slice, no hash). */
+const roots: KeyNode[] = [];
 let nodeCount = 0;
 let makerCount = 0;
 const NO_KEYS: Rec = {};
@@ -94,13 +104,26 @@ function encoding(type: string, key: string): number {
   return isEncodable(type, key) ? (key === 'proctitle' ? 2 : 1) : 0;
 }
 
-/** The child of node whose key is s[i, eq), compared in place. */
-function childAt(node: KeyNode, s: string, i: number, eq: number): KeyNode | undefined {
-  const len = eq - i;
+/** The tree of the record type at s[from, to). */
+function rootAt(s: string, from: number, to: number): KeyNode | undefined {
+  const len = to - from;
+  for (let r = 0; r < roots.length; r++) {
+    const k = roots[r].key;
+    if (k.length !== len) continue;
+    let m = 0;
+    while (m < len && k.charCodeAt(m) === s.charCodeAt(from + m)) m++;
+    if (m === len) return roots[r];
+  }
+  return undefined;
+}
+
+/** The child of node whose key is at s[i…] followed by '=' before `to`, compared in place. */
+function keyAt(node: KeyNode, s: string, i: number, to: number): KeyNode | undefined {
   const cs = node.children;
   for (let c = 0; c < cs.length; c++) {
     const k = cs[c].key;
-    if (k.length !== len) continue;
+    const len = k.length;
+    if (i + len >= to || s.charCodeAt(i + len) !== 61 /* = */) continue;
     let m = 0;
     while (m < len && k.charCodeAt(m) === s.charCodeAt(i + m)) m++;
     if (m === len) return cs[c];
@@ -159,6 +182,31 @@ function parsePairs(s: string, from: number, to: number): boolean {
       if (++i >= to) return true;
       c = s.charCodeAt(i);
     }
+    let next = at === undefined ? undefined : keyAt(at, s, i, to);
+    if (next !== undefined) {
+      // A key of the tree and its '=' (the first '=' from i: keys hold no '=' and no space; never msg).
+      const eq = i + next.key.length;
+      let j = eq + 1;
+      const q = j < to ? s.charCodeAt(j) : -1;
+      let value: string;
+      if (q === 34 /* " */ || q === 39 /* ' */) {
+        const close = s.indexOf(q === 34 ? '"' : "'", j + 1);
+        if (close === -1 || close >= to) return false;
+        value = s.slice(eq + 2, close);
+        j = close + 1;
+      } else {
+        // The value ends at the first space (none in the key) or at `to`.
+        let e = s.indexOf(' ', j);
+        if (e === -1 || e > to) e = to;
+        value = s.slice(j, e);
+        j = e;
+        if (next.enc !== 0 && value.length >= 2 && value.length % 2 === 0 && isHexText(value)) value = decodeHex(value, next.enc === 2);
+      }
+      values[next.depth - 1] = value;
+      at = next;
+      i = j;
+      continue;
+    }
     const eq = s.indexOf('=', i);
     if (eq === -1 || eq >= to) return true; // trailing garbage without '=': ignore the word
     let sp = s.indexOf(' ', i);
@@ -177,19 +225,12 @@ function parsePairs(s: string, from: number, to: number): boolean {
       i = close + 1;
       continue;
     }
-    let next = at === undefined ? undefined : childAt(at, s, i, eq);
-    let key: string;
-    let enc: number;
-    if (next !== undefined) {
-      key = next.key;
-      enc = next.enc;
-    } else {
-      key = s.slice(i, eq);
-      enc = encoding(lineType, key);
-      if (at !== undefined) {
-        next = learn(at, key, enc);
-        if (next === undefined) offTree(at);
-      }
+    // Not a key of the tree: a new one for it, or the line goes on off the tree.
+    const key = s.slice(i, eq);
+    const enc = encoding(lineType, key);
+    if (at !== undefined) {
+      next = learn(at, key, enc);
+      if (next === undefined) offTree(at);
     }
     let value: string;
     if (q === 34 /* " */ || q === 39 /* ' */) {
@@ -202,7 +243,7 @@ function parsePairs(s: string, from: number, to: number): boolean {
       if (sp === -1 || sp > to) sp = to;
       value = s.slice(j, sp);
       j = sp;
-      if (enc !== 0 && value.length >= 2 && value.length % 2 === 0 && HEX.test(value)) value = decodeHex(value, enc === 2);
+      if (enc !== 0 && value.length >= 2 && value.length % 2 === 0 && isHexText(value)) value = decodeHex(value, enc === 2);
     }
     if (next !== undefined) {
       values[next.depth - 1] = value;
@@ -224,28 +265,40 @@ function recordAt(node: KeyNode): Rec {
 
 /** One audit.log line → record; undefined if the line is not an audit record. */
 export function parseAuditdLine(line: string): Rec | undefined {
-  if (!line.startsWith('type=')) return undefined;
-  const sp = line.indexOf(' ');
-  if (sp === -1) return undefined;
+  return parseAuditdText(line, 0, line.length);
+}
+
+/**
+ * parseAuditdLine of the line text[from, to), read in place: a line sliced from its body is a sliced string, and
+ * reading one character by character costs about three times what reading the body's own flat text does.
+ */
+export function parseAuditdText(text: string, from: number, to: number): Rec | undefined {
+  if (to - from < 5 || !text.startsWith('type=', from)) return undefined;
+  const sp = text.indexOf(' ', from);
+  if (sp === -1 || sp >= to) return undefined;
   // ` msg=audit(SECONDS[.MILLIS]:SERIAL)` and an optional ':', checked by auditTime (no regex, no match array).
-  if (!line.startsWith(' msg=audit(', sp)) return undefined;
-  const close = line.indexOf(')', sp + 11);
-  if (close === -1) return undefined;
-  const msg = line.slice(sp + 5, close + 1);
-  if (auditTime(msg) === -1) return undefined;
-  const type = line.slice(5, sp);
-  let root = roots.get(type);
-  if (root === undefined && nodeCount < MAX_NODES) roots.set(type, (root = keyNode(type, 0, undefined)));
+  if (to - sp < 11 || !text.startsWith(' msg=audit(', sp)) return undefined;
+  const close = text.indexOf(')', sp + 11);
+  if (close === -1 || close >= to) return undefined;
+  if (auditTimeIn(text, sp + 5, close + 1) === -1) return undefined;
+  const msg = text.slice(sp + 5, close + 1);
+  let root = rootAt(text, from + 5, sp);
+  let type: string;
+  if (root !== undefined) type = root.key;
+  else {
+    type = text.slice(from + 5, sp);
+    if (nodeCount < MAX_NODES && roots.length < MAX_ROOTS) roots.push((root = keyNode(Object.keys({ [type]: 0 })[0], 0, undefined)));
+  }
   lineType = type;
   lineMsg = msg;
   at = root;
   rec = root === undefined ? { type, msg } : NO_KEYS;
   let i = close + 1;
-  if (line.charCodeAt(i) === 58 /* : */) i++;
-  const n = line.length;
-  const gs = line.indexOf('\x1d', i);
-  const end = gs === -1 ? n : gs;
-  const ok = parsePairs(line, i, end) && (gs === -1 || gs + 1 >= n || parsePairs(line, gs + 1, n));
+  if (i < to && text.charCodeAt(i) === 58 /* : */) i++;
+  let gs = text.indexOf('\x1d', i);
+  if (gs >= to) gs = -1;
+  const end = gs === -1 ? to : gs;
+  const ok = parsePairs(text, i, end) && (gs === -1 || gs + 1 >= to || parsePairs(text, gs + 1, to));
   const out = !ok ? undefined : at !== undefined ? recordAt(at) : rec;
   // The line's record not kept past it (its values stay in `values` until the next line's overwrite them).
   rec = NO_KEYS;
@@ -259,26 +312,31 @@ export function parseAuditdLine(line: string): Rec | undefined {
  * with a regex: every record is read, and the match array and its strings were garbage per record.
  */
 function auditTime(msg: string): number {
-  const n = msg.length;
-  if (!msg.startsWith('audit(') || msg.charCodeAt(n - 1) !== 41 /* ) */) return -1;
-  let i = 6;
+  return auditTimeIn(msg, 0, msg.length);
+}
+
+/** auditTime of s[from, to) (an audit.log line's msg read in place, in its flat text: no slice to read it). */
+function auditTimeIn(s: string, from: number, to: number): number {
+  if (to - from < 6 || !s.startsWith('audit(', from) || s.charCodeAt(to - 1) !== 41 /* ) */) return -1;
+  const start = from + 6;
+  let i = start;
   let secs = 0;
-  while (i < n && isDigit(msg.charCodeAt(i))) secs = secs * 10 + msg.charCodeAt(i++) - 48;
-  if (i === 6) return -1;
+  while (i < to && isDigit(s.charCodeAt(i))) secs = secs * 10 + s.charCodeAt(i++) - 48;
+  if (i === start) return -1;
   // Exact only below 2^53: a longer run of digits is read as Number() reads it.
-  if (i - 6 > 15) secs = Number(msg.slice(6, i));
+  if (i - start > 15) secs = Number(s.slice(start, i));
   let ms = 0;
-  if (msg.charCodeAt(i) === 46 /* . */) {
+  if (i < to && s.charCodeAt(i) === 46 /* . */) {
     const frac = ++i;
-    while (i < n && isDigit(msg.charCodeAt(i))) i++;
+    while (i < to && isDigit(s.charCodeAt(i))) i++;
     if (i === frac) return -1;
     // The first three digits, zero-padded: milliseconds.
-    for (let k = frac; k < frac + 3; k++) ms = ms * 10 + (k < i ? msg.charCodeAt(k) - 48 : 0);
+    for (let k = frac; k < frac + 3; k++) ms = ms * 10 + (k < i ? s.charCodeAt(k) - 48 : 0);
   }
-  if (msg.charCodeAt(i) !== 58 /* : */) return -1;
+  if (i >= to || s.charCodeAt(i) !== 58 /* : */) return -1;
   const serial = ++i;
-  while (i < n && isDigit(msg.charCodeAt(i))) i++;
-  if (i === serial || i !== n - 1) return -1;
+  while (i < to && isDigit(s.charCodeAt(i))) i++;
+  if (i === serial || i !== to - 1) return -1;
   return secs * 1000 + ms;
 }
 

@@ -167,6 +167,30 @@ describe('envelopes: text log files', () => {
     expect(r.failures).toEqual([{ line: 3, offset: expect.any(Number), reason: 'VPC Flow Log line does not have 11 fields', input: '5 vpc-0abc 10.0.1.5 broken' }]);
   });
 
+  test('audit.log lines, read in place in the body: CRLF, a malformed line, a line cut at the body end', () => {
+    const lines = [
+      'type=CWD msg=audit(1772470000.412:30215): cwd="/tmp"',
+      'type=PATH msg=audit(1772470000.412:30215): item=0 name="/usr/bin/id"',
+      'type=SYSCALL msg=audit(garbage): a=1',
+      '',
+      'type=PROCTITLE msg=audit(1772470000.412:30215): proctitle=6964',
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const text = lines.join(eol);
+      const r = unwrapText(text);
+      expect(r.records).toEqual([
+        { type: 'CWD', msg: 'audit(1772470000.412:30215)', cwd: '/tmp' },
+        { type: 'PATH', msg: 'audit(1772470000.412:30215)', item: '0', name: '/usr/bin/id' },
+        { type: 'PROCTITLE', msg: 'audit(1772470000.412:30215)', proctitle: 'id' },
+      ]);
+      expect(r.failures).toEqual([{ line: 3, offset: text.indexOf('type=SYSCALL'), reason: 'malformed auditd line', input: lines[2] }]);
+    }
+    // The next line's text is not read as part of a line: a msg, quote or ENRICHED tail must close within the line.
+    expect(unwrapText('type=CWD msg=audit(1772470000.412:1\n): cwd="/tmp"').failures.map((f) => f.line)).toEqual([1, 2]);
+    expect(unwrapText('type=CWD msg=audit(1772470000.412:1): cwd="/tmp\n"').failures.map((f) => f.reason)).toEqual(['malformed auditd line', 'not JSON and not a known text log format']);
+    expect(unwrapText('type=CWD msg=audit(1772470000.412:1): cwd=x\ny=2').records).toEqual([{ type: 'CWD', msg: 'audit(1772470000.412:1)', cwd: 'x' }]);
+  });
+
   test('unknown text is reported per line', () => {
     const r = unwrapText('hello world\nsecond line');
     expect(r.records).toEqual([]);
