@@ -395,6 +395,12 @@ function execveCmdLine(rec: Rec, keyCount: number): string | undefined {
   return cmd;
 }
 
+// The last msg mapped and what it says: the records of one event share its msg (five for an execve), one after another.
+let lastMsg = '';
+let lastTime = -1;
+let lastSerial = '';
+let lastStamp = '';
+
 function mapAudit(rec: Rec): TelemetryEvent {
   let keyCount = 0;
   for (const k in rec) {
@@ -403,24 +409,32 @@ function mapAudit(rec: Rec): TelemetryEvent {
     keyCount++;
   }
   const msg = rec.msg as string;
-  const time = auditTime(msg);
-  if (time === -1) throw new NormalizeError(`msg: not an audit timestamp: "${String(rec.msg).slice(0, 40)}"`);
+  if (msg !== lastMsg) {
+    const t = auditTime(msg);
+    if (t === -1) throw new NormalizeError(`msg: not an audit timestamp: "${String(rec.msg).slice(0, 40)}"`);
+    lastTime = t;
+    lastSerial = auditSerial(msg);
+    lastStamp = msg.slice(6, -1);
+    lastMsg = msg;
+  }
+  const time = lastTime;
   const type = rec.type as string;
   const host = strOrUndef(rec.node) ?? strOrUndef(rec.hostname_node);
   const device: OcsfDevice | undefined = host ? { hostname: host } : undefined;
-  // A literal, not a spread of a shared object: each event's logsource is its own (process_creation is set below).
-  const logsource: LogSource = { product: 'linux', service: 'auditd' };
+  // A literal, not a spread of a shared object: each event's logsource is its own. With its category from the start
+  // for a process creation (a member added to a literal after it is made grows a property store).
+  let logsource: LogSource;
   let ocsf: OcsfEvent;
 
   const success = rec.success === 'yes' || rec.res === 'success' || rec.res === '1';
   const failed = rec.success === 'no' || rec.res === 'failed' || rec.res === '0';
   // One options object for whichever branch maps the record (a spread of shared options per branch cost more than
   // the branch: V8 built the copy member by member).
-  const serial = auditSerial(msg);
+  const serial = lastSerial;
   const options: BaseOptions = { uid: serial, log_name: 'audit', event_code: type, original_time: msg, status_id: success ? 1 : failed ? 2 : undefined, severity_id: undefined };
 
   if (type === 'SYSCALL' && EXECVE_SYSCALLS.has(String(rec.syscall)) || type === 'EXECVE') {
-    logsource.category = 'process_creation';
+    logsource = { product: 'linux', service: 'auditd', category: 'process_creation' };
     ocsf = baseEvent(OcsfClass.ProcessActivity, 1, time, AUDITD_PRODUCT, options);
     let process: OcsfProcessExt | undefined;
     if (type === 'EXECVE') {
@@ -443,6 +457,7 @@ function mapAudit(rec: Rec): TelemetryEvent {
     ocsf.process = process ?? { name: 'unknown' };
     ocsf.actor = { user: auditUser(rec.auid, rec.AUID) ?? auditUser(rec.uid, rec.UID) ?? { name: 'unknown' } };
   } else if (type === 'USER_LOGIN' || type === 'USER_AUTH' || type === 'USER_LOGOUT' || type === 'USER_START' || type === 'USER_END' || type === 'USER_ERR') {
+    logsource = { product: 'linux', service: 'auditd' };
     const logoff = type === 'USER_LOGOUT' || type === 'USER_END';
     options.severity_id = failed ? 3 : 1;
     ocsf = baseEvent(OcsfClass.Authentication, logoff ? 2 : 1, time, AUDITD_PRODUCT, options);
@@ -464,12 +479,14 @@ function mapAudit(rec: Rec): TelemetryEvent {
     if (file !== undefined) (process ??= {}).file = file;
     ocsf.actor = { process };
   } else if (type === 'ADD_USER' || type === 'DEL_USER' || type === 'USER_CHAUTHTOK' || type === 'USER_MGMT') {
+    logsource = { product: 'linux', service: 'auditd' };
     const op = String(rec.op ?? '');
     const activity = type === 'ADD_USER' ? 1 : type === 'DEL_USER' ? 6 : type === 'USER_CHAUTHTOK' ? 3 : op.includes('lock') ? 9 : 99;
     ocsf = baseEvent(OcsfClass.AccountChange, activity, time, AUDITD_PRODUCT, options);
     ocsf.user = accountUser(strOrUndef(rec.acct), strOrUndef(rec.id));
     ocsf.actor = { user: auditUser(rec.auid, rec.AUID) ?? { name: 'unknown' } };
   } else {
+    logsource = { product: 'linux', service: 'auditd' };
     ocsf = baseEvent(OcsfClass.BaseEvent, 99, time, AUDITD_PRODUCT, options);
   }
   if (device) ocsf.device = device;
@@ -478,7 +495,7 @@ function mapAudit(rec: Rec): TelemetryEvent {
   // auditd's own identity of a record: the host, the event's `seconds.millis:serial` (serials restart at boot; the time
   // does not), the type (records of one event share the serial) and, for PATH records, the item. Not a hash of the
   // record: that cost more than mapping it (decision 0012).
-  const stamp = msg.slice(6, -1);
+  const stamp = lastStamp;
   const item = rec.item === undefined ? '' : `:${String(rec.item)}`;
   return { uid: `auditd:${host ?? ''}:${stamp}:${type}${item}`, source: 'linux.auditd', logsource, time, ocsf, raw: rec };
 }

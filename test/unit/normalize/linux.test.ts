@@ -114,6 +114,16 @@ describe('linux auditd', () => {
     }
   });
 
+  test("records one after another with the same or another msg each get their own msg's time, serial and uid", () => {
+    const at = (msg: string, type = 'CWD') => normalizeRecord({ type, msg, cwd: '/' });
+    const pick = (r: ReturnType<typeof normalizeRecord>) => (r.ok ? [r.events[0].time, r.events[0].uid, r.events[0].ocsf.metadata.uid] : r.reason);
+    expect(pick(at('audit(1772470000.412:1)'))).toEqual([1772470000412, 'auditd::1772470000.412:1:CWD', '1']);
+    expect(pick(at('audit(1772470000.412:1)', 'PATH'))).toEqual([1772470000412, 'auditd::1772470000.412:1:PATH', '1']);
+    expect(pick(at('audit(1772470000.5:22)'))).toEqual([1772470000500, 'auditd::1772470000.5:22:CWD', '22']);
+    expect(pick(at('audit(1772470000.5:22x)'))).toBe('msg: not an audit timestamp: "audit(1772470000.5:22x)"');
+    expect(pick(at('audit(1772470000.5:22)'))).toEqual([1772470000500, 'auditd::1772470000.5:22:CWD', '22']);
+  });
+
   test('auditd records as JSON with a wrong type are rejected', () => {
     expect(normalizeRecord({ ...records[0], pid: { x: 1 } })).toMatchObject({ ok: false, source: 'linux', reason: 'pid: expected a string or number' });
     expect(normalizeRecord({ ...records[0], msg: 'audit(garbage)' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^msg: not an audit timestamp/) });
