@@ -229,7 +229,8 @@ export interface BaseOptions {
 // activity/type names per (class, activity), built once instead of per event.
 const names = new WeakMap<OcsfClassInfo, Map<number, [string, string]>>();
 
-function activityNames(cls: OcsfClassInfo, activityId: number): [string, string] {
+/** [activity_name, type_name] of a class's activity, as baseEvent names them (for a mapper that builds its event in one literal). */
+export function activityNames(cls: OcsfClassInfo, activityId: number): [string, string] {
   let m = names.get(cls);
   if (!m) names.set(cls, (m = new Map()));
   let n = m.get(activityId);

@@ -7,10 +7,10 @@
  */
 import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
-import { OcsfClass, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
-import type { OcsfCloud } from '../../ocsf/types';
+import { OcsfClass, SEVERITY_NAMES, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
+import { OCSF_VERSION, type OcsfCloud, type OcsfEvent } from '../../ocsf/types';
 import { stableId } from '../../hash';
-import { arrValue, baseEvent, isObj, isoTime, objValue, reqStrValue, sharedProduct, strValue, toNum, type Rec } from './common';
+import { activityNames, arrValue, baseEvent, isObj, isoTime, objValue, productOf, reqStrValue, sharedProduct, strValue, toNum, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -41,6 +41,9 @@ const RCODES: Record<string, number> = {
   BADCOOKIE: 23,
 };
 
+const DNS = OcsfClass.DnsActivity;
+const TRAFFIC = activityNames(DNS, 6);
+const LOG_NAME = 'route53-resolver-query-logs';
 // One product object, its versioned copies built once and shared by events (productOf), not a spread per record.
 const PRODUCT = sharedProduct({ name: 'Route 53 Resolver', vendor_name: 'AWS', feature: { name: 'Query Logging' } });
 
@@ -60,38 +63,37 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   const region = strValue(rec.region, 'region');
   const action = strValue(rec.firewall_rule_action, 'firewall_rule_action');
 
-  // Resolver query logs carry no severity; a firewall block is the notable case.
-  const ocsf = baseEvent(OcsfClass.DnsActivity, 6, time, PRODUCT, {
-    product_version: strValue(rec.version, 'version'),
-    original_time: typeof rec.query_timestamp === 'string' ? rec.query_timestamp : undefined,
-    severity_id: action === 'BLOCK' ? 3 : 1,
-    log_name: 'route53-resolver-query-logs',
-  });
-  // Objects are built key by key in their output order, not as compact() copies of literals: a record makes seven of them.
+  const version = strValue(rec.version, 'version');
+  // Objects are built in their output order, not as compact() copies of literals (a record makes seven of them): as one
+  // literal with every member when all are there (the usual record), else key by key. A member added to a literal after
+  // it is made goes to a property store allocated beside it (the event's grew three times).
   const qtype = strValue(rec.query_type, 'query_type');
   const qclass = strValue(rec.query_class, 'query_class');
-  const query: OcsfDnsQuery = { hostname: queryName };
-  if (qtype !== undefined) query.type = qtype;
-  if (qclass !== undefined) query.class = qclass;
-  ocsf.query = query;
+  let query: OcsfDnsQuery;
+  if (qtype !== undefined && qclass !== undefined) query = { hostname: queryName, type: qtype, class: qclass };
+  else {
+    query = { hostname: queryName };
+    if (qtype !== undefined) query.type = qtype;
+    if (qclass !== undefined) query.class = qclass;
+  }
   const answers = arrValue(rec.answers, 'answers');
+  let list: OcsfDnsAnswer[] | undefined;
   if (answers) {
-    const list: OcsfDnsAnswer[] = [];
+    list = [];
     for (let i = 0; i < answers.length; i++) {
       const a = answers[i];
       if (!isObj(a)) throw new NormalizeError(`answers[${i}]: expected an object`);
-      const answer: OcsfDnsAnswer = { rdata: answerStr(a.Rdata, i, 'Rdata') ?? '' };
+      const rdata = answerStr(a.Rdata, i, 'Rdata') ?? '';
       const type = answerStr(a.Type, i, 'Type');
-      if (type !== undefined) answer.type = type;
       const cls = answerStr(a.Class, i, 'Class');
-      if (cls !== undefined) answer.class = cls;
-      list.push(answer);
+      if (type !== undefined && cls !== undefined) list.push({ rdata, type, class: cls });
+      else {
+        const answer: OcsfDnsAnswer = { rdata };
+        if (type !== undefined) answer.type = type;
+        if (cls !== undefined) answer.class = cls;
+        list.push(answer);
+      }
     }
-    ocsf.answers = list;
-  }
-  if (rcode !== undefined) {
-    ocsf.rcode = rcode;
-    ocsf.rcode_id = RCODES[rcode] ?? 99;
   }
   const ip = strValue(rec.srcaddr, 'srcaddr');
   const port = toNum(rec.srcport, 'srcport');
@@ -104,20 +106,65 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
   if (instance !== undefined) src.instance_uid = instance;
   if (vpc !== undefined) src.vpc_uid = vpc;
   if (endpoint !== undefined) src.uid = endpoint;
-  ocsf.src_endpoint = src;
   const transport = strValue(rec.transport, 'transport');
-  if (transport) ocsf.connection_info = { protocol_name: transport.toLowerCase(), protocol_num: transport === 'TCP' ? 6 : transport === 'UDP' ? 17 : undefined };
-  if (action) {
-    const blocked = action === 'BLOCK';
-    ocsf.action_id = blocked ? 2 : action === 'ALLOW' ? 1 : 99;
-    ocsf.action = blocked ? 'Denied' : action === 'ALLOW' ? 'Allowed' : 'Other';
-    ocsf.disposition_id = blocked ? 2 : action === 'ALLOW' ? 1 : action === 'ALERT' ? 15 : 99;
-    ocsf.disposition = blocked ? 'Blocked' : action === 'ALLOW' ? 'Allowed' : action === 'ALERT' ? 'Detected' : 'Other';
+  const connection = transport ? { protocol_name: transport === 'UDP' ? 'udp' : transport === 'TCP' ? 'tcp' : transport.toLowerCase(), protocol_num: transport === 'TCP' ? 6 : transport === 'UDP' ? 17 : undefined } : undefined;
+  let cloud: OcsfCloud;
+  if (region !== undefined && account) cloud = { provider: 'AWS', region, account: { uid: account } };
+  else {
+    cloud = { provider: 'AWS' };
+    if (region !== undefined) cloud.region = region;
+    if (account) cloud.account = { uid: account };
   }
-  const cloud: OcsfCloud = { provider: 'AWS' };
-  if (region !== undefined) cloud.region = region;
-  if (account) cloud.account = { uid: account };
-  ocsf.cloud = cloud;
+
+  let ocsf: OcsfEvent;
+  if (list !== undefined && rcode !== undefined && connection !== undefined && !action) {
+    // The usual record (answers, rcode and transport, no firewall action): baseEvent's members, then the record's.
+    ocsf = {
+      class_uid: DNS.uid,
+      class_name: DNS.name,
+      category_uid: DNS.category_uid,
+      category_name: DNS.category_name,
+      activity_id: 6,
+      activity_name: TRAFFIC[0],
+      type_uid: DNS.uid * 100 + 6,
+      type_name: TRAFFIC[1],
+      severity_id: 1,
+      severity: SEVERITY_NAMES[1],
+      time,
+      metadata: { version: OCSF_VERSION, product: version ? productOf(PRODUCT, version) : PRODUCT, original_time: rec.query_timestamp as string, log_name: LOG_NAME },
+      query,
+      answers: list,
+      rcode,
+      rcode_id: RCODES[rcode] ?? 99,
+      src_endpoint: src,
+      connection_info: connection,
+      cloud,
+    };
+  } else {
+    // Resolver query logs carry no severity; a firewall block is the notable case.
+    ocsf = baseEvent(DNS, 6, time, PRODUCT, {
+      product_version: version,
+      original_time: typeof rec.query_timestamp === 'string' ? rec.query_timestamp : undefined,
+      severity_id: action === 'BLOCK' ? 3 : 1,
+      log_name: LOG_NAME,
+    });
+    ocsf.query = query;
+    if (list) ocsf.answers = list;
+    if (rcode !== undefined) {
+      ocsf.rcode = rcode;
+      ocsf.rcode_id = RCODES[rcode] ?? 99;
+    }
+    ocsf.src_endpoint = src;
+    if (connection) ocsf.connection_info = connection;
+    if (action) {
+      const blocked = action === 'BLOCK';
+      ocsf.action_id = blocked ? 2 : action === 'ALLOW' ? 1 : 99;
+      ocsf.action = blocked ? 'Denied' : action === 'ALLOW' ? 'Allowed' : 'Other';
+      ocsf.disposition_id = blocked ? 2 : action === 'ALLOW' ? 1 : action === 'ALERT' ? 15 : 99;
+      ocsf.disposition = blocked ? 'Blocked' : action === 'ALLOW' ? 'Allowed' : action === 'ALERT' ? 'Detected' : 'Other';
+    }
+    ocsf.cloud = cloud;
+  }
   // Built member by member in compact()'s order rather than as a compact() copy of a literal: most records have none.
   let unmapped: Rec | undefined;
   const groupId = rec.firewall_rule_group_id;

@@ -1,6 +1,8 @@
 import { unwrapText } from '../../../shared/normalize/envelopes';
 import { normalizeBatch, normalizeRecord, recognize } from '../../../shared/normalize/registry';
 import { createHash } from 'node:crypto';
+import { baseEvent } from '../../../shared/normalize/sources/common';
+import { OcsfClass } from '../../../shared/ocsf/classes';
 import { expectValid, fixtureText } from './helpers';
 
 describe('route53resolver', () => {
@@ -30,6 +32,29 @@ describe('route53resolver', () => {
     });
     expect(nx.ocsf).toMatchObject({ rcode_id: 3, rcode: 'NXDOMAIN', answers: [] });
     expect(blocked.ocsf).toMatchObject({ action_id: 2, disposition_id: 2, severity_id: 3, unmapped: { firewall_rule_action: 'BLOCK', resolver_endpoint: 'rslvr-in-0123456789abcdef0' } });
+  });
+
+  test('the usual record (built as one literal) and the others (baseEvent, then member by member): the same members in the same order', () => {
+    const [ok, , blocked] = records;
+    const event = (rec: Record<string, unknown>) => {
+      const r = normalizeRecord(rec);
+      if (!r.ok) throw new Error(r.reason);
+      return r.events[0].ocsf;
+    };
+    // JSON with keys in order, undefined members shown: toEqual alone ignores both.
+    const shown = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x === undefined ? '(undefined)' : x));
+    const usual = event(ok);
+    const base = baseEvent(OcsfClass.DnsActivity, 6, usual.time, usual.metadata.product, { original_time: ok.query_timestamp as string, severity_id: 1, log_name: 'route53-resolver-query-logs' });
+    expect(shown(Object.fromEntries(Object.entries(usual).slice(0, Object.keys(base).length)))).toBe(shown(base));
+    expect(Object.keys(usual).slice(Object.keys(base).length)).toEqual(['query', 'answers', 'rcode', 'rcode_id', 'src_endpoint', 'connection_info', 'cloud']);
+    // The same record through the general path (a firewall action ALERT, then the firewall members taken out) is the same event.
+    const general = event({ ...ok, firewall_rule_action: 'ALERT' });
+    for (const k of ['action_id', 'action', 'disposition_id', 'disposition', 'unmapped']) delete general[k];
+    expect(shown(general)).toBe(shown(usual));
+    // Without a class, a type, a region or an account: the members that are there, in the same order.
+    const sparse = event({ ...ok, query_class: undefined, answers: [{ Rdata: 'x', Class: 'IN' }], region: undefined, account_id: '' });
+    expect(shown([sparse.query, sparse.answers, sparse.cloud])).toBe(shown([{ hostname: 'updates.example.com.', type: 'A' }, [{ rdata: 'x', class: 'IN' }], { provider: 'AWS' }]));
+    expect(Object.keys(event(blocked))).toEqual([...Object.keys(base), 'query', 'answers', 'rcode', 'rcode_id', 'src_endpoint', 'connection_info', 'action_id', 'action', 'disposition_id', 'disposition', 'cloud', 'unmapped']);
   });
 
   test('bad input', () => {
