@@ -16,30 +16,33 @@ function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
 }
 
-/** DNS RCODE names → OCSF rcode_id (the RCODE value itself, per RFC 6895). */
-const RCODES: Record<string, number> = {
-  NOERROR: 0,
-  FORMERR: 1,
-  SERVFAIL: 2,
-  NXDOMAIN: 3,
-  NOTIMP: 4,
-  REFUSED: 5,
-  YXDOMAIN: 6,
-  YXRRSET: 7,
-  NXRRSET: 8,
-  NOTAUTH: 9,
-  NOTZONE: 10,
-  DSOTYPENI: 11,
-  BADVERS: 16,
-  BADSIG: 16,
-  BADKEY: 17,
-  BADTIME: 18,
-  BADMODE: 19,
-  BADNAME: 20,
-  BADALG: 21,
-  BADTRUNC: 22,
-  BADCOOKIE: 23,
-};
+/**
+ * DNS RCODE names → OCSF rcode_id (the RCODE value itself, per RFC 6895). A Map, not an object literal: a name read as
+ * an object's key finds Object.prototype's members too (`constructor` gave the Object function as rcode_id).
+ */
+const RCODES = new Map<string, number>([
+  ['NOERROR', 0],
+  ['FORMERR', 1],
+  ['SERVFAIL', 2],
+  ['NXDOMAIN', 3],
+  ['NOTIMP', 4],
+  ['REFUSED', 5],
+  ['YXDOMAIN', 6],
+  ['YXRRSET', 7],
+  ['NXRRSET', 8],
+  ['NOTAUTH', 9],
+  ['NOTZONE', 10],
+  ['DSOTYPENI', 11],
+  ['BADVERS', 16],
+  ['BADSIG', 16],
+  ['BADKEY', 17],
+  ['BADTIME', 18],
+  ['BADMODE', 19],
+  ['BADNAME', 20],
+  ['BADALG', 21],
+  ['BADTRUNC', 22],
+  ['BADCOOKIE', 23],
+]);
 
 const DNS = OcsfClass.DnsActivity;
 const TRAFFIC = activityNames(DNS, 6);
@@ -135,7 +138,7 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
       query,
       answers: list,
       rcode,
-      rcode_id: RCODES[rcode] ?? 99,
+      rcode_id: RCODES.get(rcode) ?? 99,
       src_endpoint: src,
       connection_info: connection,
       cloud,
@@ -152,7 +155,7 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     if (list) ocsf.answers = list;
     if (rcode !== undefined) {
       ocsf.rcode = rcode;
-      ocsf.rcode_id = RCODES[rcode] ?? 99;
+      ocsf.rcode_id = RCODES.get(rcode) ?? 99;
     }
     ocsf.src_endpoint = src;
     if (connection) ocsf.connection_info = connection;

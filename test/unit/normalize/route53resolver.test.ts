@@ -57,6 +57,15 @@ describe('route53resolver', () => {
     expect(Object.keys(event(blocked))).toEqual([...Object.keys(base), 'query', 'answers', 'rcode', 'rcode_id', 'src_endpoint', 'connection_info', 'action_id', 'action', 'disposition_id', 'disposition', 'cloud', 'unmapped']);
   });
 
+  test("an rcode named like an object's built-in member is an unknown rcode (99), not that member", () => {
+    for (const rcode of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const r = normalizeRecord({ ...records[0], rcode });
+      if (!r.ok) throw new Error(r.reason);
+      expect([r.events[0].ocsf.rcode, r.events[0].ocsf.rcode_id]).toEqual([rcode, 99]);
+    }
+    expect(normalizeRecord({ ...records[0], rcode: 'BADCOOKIE' })).toMatchObject({ ok: true, events: [{ ocsf: { rcode_id: 23 } }] });
+  });
+
   test('bad input', () => {
     expect(normalizeRecord({ ...records[0], answers: 'none' })).toMatchObject({ ok: false, source: 'aws.route53resolver', reason: 'answers: expected an array, got string' });
     expect(normalizeRecord({ ...records[0], query_timestamp: 1 })).toMatchObject({ ok: false, reason: 'query_timestamp: expected a timestamp string, got number' });
