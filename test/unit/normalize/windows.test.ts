@@ -142,4 +142,38 @@ describe('windows', () => {
     expect(normalizeRecord({ Event: { ...base.Event, EventData: 'x' } })).toMatchObject({ ok: false, reason: 'Event.EventData: expected an object' });
     expect(() => flattenWindowsEvent({ Event: { System: 1 } })).toThrow('Event.System: expected an object');
   });
+
+  describe('flat records made by shape', () => {
+    /** Members in order, undefined ones included: what JSON.stringify and a Sigma rule can tell apart. */
+    const members = (o: Record<string, unknown>) => Object.keys(o).map((k) => [k, o[k] === undefined ? '(undefined)' : o[k]]);
+    /** An empty UserData sends the event down the general path and adds nothing: the reference the shapes are held to. */
+    const general = (r: { Event: Record<string, unknown> }) => flattenWindowsEvent({ Event: { ...r.Event, UserData: {} } });
+    const parsed = (text: string) => JSON.parse(text) as { Event: Record<string, unknown> };
+    const sys = '"System":{"Provider":{"#attributes":{"Name":"P","Guid":"G"}},"EventID":1,"Channel":"C","Computer":"H","EventRecordID":7,"TimeCreated":{"#attributes":{"SystemTime":"2026-03-02T09:00:00Z"}}';
+
+    test.each([
+      ['every fixture record', ''],
+      ['System members repeated in the event data keep the event data position and take the System value', `{"Event":{${sys},"Level":4},"EventData":{"Image":"a","Channel":"x","Level":"y","Opcode":"z"}}}`],
+      ['optional System members absent, null or objects without text', `{"Event":{${sys},"Level":null,"Task":{},"Version":0},"EventData":{"Image":"a"}}}`],
+      ['event data members with odd names', `{"Event":{${sys}},"EventData":{"a\\"b":1,"new\\nline":2,"\u2028":3,"toString":4,"constructor":5}}}`],
+      ['an empty event data', `{"Event":{${sys}},"EventData":{}}}`],
+      ['a __proto__ member', `{"Event":{${sys}},"EventData":{"__proto__":{"x":1},"Image":"a"}}}`],
+      ['array-index members', `{"Event":{${sys}},"EventData":{"Image":"a","12":"b","3":"c"}}}`],
+      ['XML attribute members', `{"Event":{${sys}},"EventData":{"@Name":"n","#attributes":{},"Image":"a"}}}`],
+    ])('%s: the same members, in the same order, as the general path', (_, text) => {
+      const inputs = text === '' ? records.map((r) => JSON.stringify(r)) : [text];
+      for (const t of inputs) {
+        // Twice: the first record of a shape makes its constructor, the second uses it.
+        for (let i = 0; i < 2; i++) expect(members(flattenWindowsEvent(parsed(t)))).toEqual(members(general(parsed(t))));
+      }
+    });
+
+    test('a second record of a shape gets its own values', () => {
+      const a = flattenWindowsEvent(parsed(`{"Event":{${sys}},"EventData":{"Image":"a","User":"u"}}}`));
+      const b = flattenWindowsEvent(parsed(`{"Event":{${sys}},"EventData":{"Image":"b","User":"v"}}}`));
+      expect(members(a)).toEqual(members(general(parsed(`{"Event":{${sys}},"EventData":{"Image":"a","User":"u"}}}`))));
+      expect(Object.keys(a)).toEqual(Object.keys(b));
+      expect(b.Image).toBe('b');
+    });
+  });
 });
