@@ -61,8 +61,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * A plain or `a.b` name gets a function generated for it, with its keys as
  * string literals: V8 then reads them with named loads whose caches see only
  * that field's objects. One closure shared by every name made each read a
- * megamorphic keyed load plus a hasOwnProperty call (0.74× the evaluation
- * time with generated reads; docs/benchmarks.md). Names enter the code only
+ * megamorphic keyed load plus a hasOwnProperty call (about 0.85× the
+ * evaluation time with generated reads; docs/benchmarks.md). Names enter the code only
  * as JSON string literals. The value is read first; the own-property test
  * runs only when the value could be inherited: undefined, or the very value
  * Object.prototype holds under that key (its methods, or whatever a polluted
@@ -84,7 +84,8 @@ function buildAccessor(name: string): Accessor {
   // `a.b` (userIdentity.arn): the literal dotted key first, then the path, as resolve does.
   const o = JSON.stringify(parts[0]);
   const i = JSON.stringify(parts[1]);
-  const fanOut = (v: unknown[]) => resolve(v, parts, 1, keysOf(parts));
+  const keys = keysOf(parts);
+  const fanOut = (v: unknown[]) => resolve(v, parts, 1, keys);
   return new Function(
     'hasOwn',
     'OP',
