@@ -86,7 +86,7 @@ let nodeCount = 0;
 let makerCount = 0;
 const NO_KEYS: Rec = {};
 
-// The line being parsed (parseAuditdLine runs to its end without calling out, so one set of these serves every line):
+// The line being parsed (parseAuditdText runs to its end without calling out, so one set of these serves every line):
 // its type and msg, the tree node its keys have reached and their values, or, once a key is off the tree, the record
 // being built pair by pair.
 let lineType = '';
