@@ -90,7 +90,7 @@ export function parseAll(bodies: readonly string[]): number {
 let gcFn: (() => void) | undefined;
 
 /** A full collection, exposed at run time when node was started without --expose-gc (as tsx starts it). */
-function fullGc(): void {
+export function fullGc(): void {
   if (!gcFn) {
     gcFn = (globalThis as { gc?: () => void }).gc;
     if (!gcFn) {

@@ -24,7 +24,9 @@ import {
   vpcFlowLineV5,
   VPC_V5_HEADER,
 } from './source-generators';
-import { fmt, medianCpuMsAfterGc, parseAll, table } from './measure';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fmt, fullGc, median, medianCpuMs, parseAll, table } from './measure';
 
 export interface BenchOptions {
   quick: boolean;
@@ -72,65 +74,151 @@ function flowRecord(fields: readonly string[]): (line: string) => Record<string,
   return (l) => Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v]));
 }
 
-export function normalizeCases(n: number): NormalizeCase[] {
-  const r = new Rng(42);
-  const calls = apiCatalogue();
-  const cases: NormalizeCase[] = [];
-  const bodies = (messages: RawMessage[]) => messages.map((m) => m.body);
+/**
+ * The bench's inputs, one builder per source (the auditd one makes two cases: the text and the same records as JSON),
+ * each seeded on its own so that a process can build only the case it measures (normalize-worker.ts).
+ */
+const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) => NormalizeCase[] }> = [
+  {
+    count: 1,
+    build: (n, r) => {
+      const calls = apiCatalogue();
+      const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, calls, i), r)));
+      const ctMsgs = ctEnv.map((body, i) => ({ messageId: `ct-${i}`, body }));
+      return [{ name: 'CloudTrail', shape: 'EventBridge envelope, 1 per SQS message (default bus route)', messages: ctMsgs, baseline: ctEnv, events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const calls = apiCatalogue();
+      const ctRecs = Array.from({ length: n }, (_, i) => cloudTrailRecord(r, calls, i));
+      const files: RawMessage[] = [];
+      for (let i = 0; i < n; i += 100) files.push({ messageId: `ctf-${i}`, body: JSON.stringify({ Records: ctRecs.slice(i, i + 100) }) });
+      return [{ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: bodies(files), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const okta = ndjsonMessages(Array.from({ length: n }, (_, i) => oktaEvent(r, i)), 100, 'okta');
+      return [{ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: bodies(okta), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const win = ndjsonMessages(Array.from({ length: n }, (_, i) => windowsEvent(r, i)), 100, 'win');
+      return [{ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: bodies(win), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const v2 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLine(r, i)), 100, 'vpc', VPC_V2_HEADER, flowRecord(VPC_V2_HEADER.split(' ')));
+      return [{ name: 'VPC Flow Logs', shape: 'v2 text, header + 100 lines per body (baseline: same records as NDJSON)', ...v2, events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const v5 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLineV5(r, i)), 100, 'vpc5', VPC_V5_HEADER, flowRecord(VPC_V5_HEADER.split(' ')));
+      return [{ name: 'VPC Flow Logs', shape: 'custom format (27 v2–v5 fields), header + 100 lines per body (baseline: same records as NDJSON)', ...v5, events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const gd = oneEach(Array.from({ length: n }, (_, i) => guardDutyEnvelope(r, i)), 'gd');
+      return [{ name: 'GuardDuty', shape: 'EventBridge "GuardDuty Finding", 1 per SQS message (default bus route)', messages: gd, baseline: bodies(gd), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const sh = oneEach(Array.from({ length: n }, (_, i) => securityHubEnvelope(r, i)), 'sh');
+      return [{ name: 'Security Hub', shape: 'EventBridge "Security Hub Findings - Imported" (ASFF, 1 finding), 1 per SQS message', messages: sh, baseline: bodies(sh), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const dns = ndjsonMessages(Array.from({ length: n }, (_, i) => resolverQuery(r, i)), 100, 'dns');
+      return [{ name: 'Route 53 Resolver', shape: 'query log records, NDJSON, 100 per body', messages: dns, baseline: bodies(dns), events: n }];
+    },
+  },
+  {
+    count: 2,
+    build: (n, r) => {
+      const auditLines: string[] = [];
+      for (let i = 0; auditLines.length < n; i++) auditLines.push(...auditdEventLines(r, i));
+      auditLines.length = n;
+      const audit = textCase(auditLines, 100, 'audit', undefined, (l) => parseAuditdLine(l) ?? {});
+      // The same records as a shipper that parses audit.log writes them (one key/value map per record, NDJSON).
+      const auditJson = audit.baseline.map((body, i) => ({ messageId: `auditjson-${i}`, body }));
+      return [
+        { name: 'Linux auditd', shape: 'audit.log text (execve groups, logins, account changes), 100 lines per body (baseline: same records as NDJSON)', ...audit, events: n },
+        { name: 'Linux auditd', shape: 'the same records as JSON key/value maps (a shipper parsing audit.log), NDJSON, 100 per body', messages: auditJson, baseline: audit.baseline, events: n },
+      ];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const journal = ndjsonMessages(Array.from({ length: n }, (_, i) => journalEntry(r, i)), 100, 'journal');
+      return [{ name: 'Linux journald', shape: '`journalctl -o json` entries, NDJSON, 100 per body', messages: journal, baseline: bodies(journal), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const falcon = ndjsonMessages(Array.from({ length: n }, (_, i) => falconDetection(r, i)), 100, 'falcon');
+      return [{ name: 'CrowdStrike', shape: 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', messages: falcon, baseline: bodies(falcon), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const alerts = Array.from({ length: n }, (_, i) => graphAlert(r, i));
+      const pages: RawMessage[] = [];
+      for (let i = 0; i < n; i += 50) pages.push({ messageId: `mde-${i}`, body: JSON.stringify(graphAlertPage(alerts.slice(i, i + 50))) });
+      return [{ name: 'Defender', shape: 'Graph `alerts_v2` list page, 50 alerts per body', messages: pages, baseline: bodies(pages), events: n }];
+    },
+  },
+  {
+    count: 1,
+    build: (n, r) => {
+      const swg = ndjsonMessages(Array.from({ length: n }, (_, i) => acmeSwgRecord(r, i)), 100, 'swg');
+      return [
+        {
+          name: 'Declarative mapping',
+          shape: 'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body',
+          messages: swg,
+          baseline: bodies(swg),
+          events: n,
+          sources: [...builtInSources, createDeclarativeSource(ACME_SWG_MAPPING)],
+        },
+      ];
+    },
+  },
+];
 
-  const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, calls, i), r)));
-  const ctMsgs = ctEnv.map((body, i) => ({ messageId: `ct-${i}`, body }));
-  cases.push({ name: 'CloudTrail', shape: 'EventBridge envelope, 1 per SQS message (default bus route)', messages: ctMsgs, baseline: ctEnv, events: n });
+function bodies(messages: RawMessage[]): string[] {
+  return messages.map((m) => m.body);
+}
 
-  const ctRecs = Array.from({ length: n }, (_, i) => cloudTrailRecord(r, calls, i));
-  const files: RawMessage[] = [];
-  for (let i = 0; i < n; i += 100) files.push({ messageId: `ctf-${i}`, body: JSON.stringify({ Records: ctRecs.slice(i, i + 100) }) });
-  cases.push({ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: bodies(files), events: n });
+/** How many inputs the normalize bench measures. */
+export const NORMALIZE_CASES = CASE_BUILDERS.reduce((sum, b) => sum + b.count, 0);
 
-  const okta = ndjsonMessages(Array.from({ length: n }, (_, i) => oktaEvent(r, i)), 100, 'okta');
-  cases.push({ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: bodies(okta), events: n });
-
-  const win = ndjsonMessages(Array.from({ length: n }, (_, i) => windowsEvent(r, i)), 100, 'win');
-  cases.push({ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: bodies(win), events: n });
-
-  const v2 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLine(r, i)), 100, 'vpc', VPC_V2_HEADER, flowRecord(VPC_V2_HEADER.split(' ')));
-  cases.push({ name: 'VPC Flow Logs', shape: 'v2 text, header + 100 lines per body (baseline: same records as NDJSON)', ...v2, events: n });
-
-  const v5 = textCase(Array.from({ length: n }, (_, i) => vpcFlowLineV5(r, i)), 100, 'vpc5', VPC_V5_HEADER, flowRecord(VPC_V5_HEADER.split(' ')));
-  cases.push({ name: 'VPC Flow Logs', shape: 'custom format (27 v2–v5 fields), header + 100 lines per body (baseline: same records as NDJSON)', ...v5, events: n });
-
-  const gd = oneEach(Array.from({ length: n }, (_, i) => guardDutyEnvelope(r, i)), 'gd');
-  cases.push({ name: 'GuardDuty', shape: 'EventBridge "GuardDuty Finding", 1 per SQS message (default bus route)', messages: gd, baseline: bodies(gd), events: n });
-
-  const sh = oneEach(Array.from({ length: n }, (_, i) => securityHubEnvelope(r, i)), 'sh');
-  cases.push({ name: 'Security Hub', shape: 'EventBridge "Security Hub Findings - Imported" (ASFF, 1 finding), 1 per SQS message', messages: sh, baseline: bodies(sh), events: n });
-
-  const dns = ndjsonMessages(Array.from({ length: n }, (_, i) => resolverQuery(r, i)), 100, 'dns');
-  cases.push({ name: 'Route 53 Resolver', shape: 'query log records, NDJSON, 100 per body', messages: dns, baseline: bodies(dns), events: n });
-
-  const auditLines: string[] = [];
-  for (let i = 0; auditLines.length < n; i++) auditLines.push(...auditdEventLines(r, i));
-  auditLines.length = n;
-  const audit = textCase(auditLines, 100, 'audit', undefined, (l) => parseAuditdLine(l) ?? {});
-  cases.push({ name: 'Linux auditd', shape: 'audit.log text (execve groups, logins, account changes), 100 lines per body (baseline: same records as NDJSON)', ...audit, events: n });
-  // The same records as a shipper that parses audit.log writes them (one key/value map per record, NDJSON).
-  const auditJson = audit.baseline.map((body, i) => ({ messageId: `auditjson-${i}`, body }));
-  cases.push({ name: 'Linux auditd', shape: 'the same records as JSON key/value maps (a shipper parsing audit.log), NDJSON, 100 per body', messages: auditJson, baseline: audit.baseline, events: n });
-
-  const journal = ndjsonMessages(Array.from({ length: n }, (_, i) => journalEntry(r, i)), 100, 'journal');
-  cases.push({ name: 'Linux journald', shape: '`journalctl -o json` entries, NDJSON, 100 per body', messages: journal, baseline: bodies(journal), events: n });
-
-  const falcon = ndjsonMessages(Array.from({ length: n }, (_, i) => falconDetection(r, i)), 100, 'falcon');
-  cases.push({ name: 'CrowdStrike', shape: 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', messages: falcon, baseline: bodies(falcon), events: n });
-
-  const alerts = Array.from({ length: n }, (_, i) => graphAlert(r, i));
-  const pages: RawMessage[] = [];
-  for (let i = 0; i < n; i += 50) pages.push({ messageId: `mde-${i}`, body: JSON.stringify(graphAlertPage(alerts.slice(i, i + 50))) });
-  cases.push({ name: 'Defender', shape: 'Graph `alerts_v2` list page, 50 alerts per body', messages: pages, baseline: bodies(pages), events: n });
-
-  const swg = ndjsonMessages(Array.from({ length: n }, (_, i) => acmeSwgRecord(r, i)), 100, 'swg');
-  cases.push({ name: 'Declarative mapping', shape: 'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body', messages: swg, baseline: bodies(swg), events: n, sources: [...builtInSources, createDeclarativeSource(ACME_SWG_MAPPING)] });
-  return cases;
+/** Input `index` of the bench (0 ≤ index < NORMALIZE_CASES), `n` events, built alone. */
+export function normalizeCase(n: number, index: number): NormalizeCase {
+  let first = 0;
+  for (let k = 0; k < CASE_BUILDERS.length; k++) {
+    const b = CASE_BUILDERS[k];
+    if (index < first + b.count) return b.build(n, new Rng(42 + k))[index - first];
+    first += b.count;
+  }
+  throw new Error(`no normalize case ${index} (there are ${NORMALIZE_CASES})`);
 }
 
 export interface NormalizeRow {
@@ -156,99 +244,134 @@ const FLUSH_EVENTS = 2000;
 const INVOCATION = STAGES.normalize.batchSize;
 
 /**
- * normalizeMessage (unwrap + recognize + map to OCSF) over Lambda-sized
- * batches of messages, as the handler drives them: each invocation starts a
- * new pending list of `{ item, source }`, replaced once FLUSH_EVENTS have
- * accumulated after a message and at the end of the invocation (the handler
- * packs and sends them there; packing is not timed here). Also each event dropped as soon as it
- * is made (normalization alone, which is what bare JSON.parse is compared
- * with: it holds nothing either), and normalizeBatch, which keeps every event
- * of the batch until it returns, to show what holding them costs.
+ * Every input, each in a process of its own (normalize-worker.ts), the way a
+ * handler or `mdr normalize` holds one source's input: measured in the
+ * bench's own process, which held all 15 inputs (about 800 MB), and with a
+ * full collection forced before each run, both the normalize and the
+ * JSON.parse runs also paid for sweeping that heap on V8's helper threads
+ * (process CPU time counts them), a cost unrelated to either that pulled
+ * every ratio towards 1 (docs/benchmarks.md, "Normalization throughput").
  */
 export function benchNormalize(o: BenchOptions): NormalizeRow[] {
   const n = o.quick ? 5_000 : 20_000;
-  const cases = normalizeCases(n);
-  // Two passes. First, for every source, the runs that hold nothing (each event dropped as made, bare JSON.parse): holding
-  // events makes V8 pretenure allocation sites (allocate their objects in old space) and that decision outlives the run,
-  // so a run that holds nothing measured after one that holds would pay for it (docs/benchmarks.md). Then the runs that
-  // hold events, as the handler does: those, like a handler process that has run a while, may carry that state.
-  const alone = cases.map((c) => {
-    let dropped = 0;
-    let rejected = 0;
-    const dropSink: BatchSink = {
-      event: () => {
-        dropped++;
-      },
-      reject: () => {
-        rejected++;
-      },
-    };
-    const droppedMs = medianCpuMsAfterGc(() => {
-      dropped = 0;
-      for (const m of c.messages) normalizeMessage(m, dropSink, undefined, c.sources);
-    }, o.runs);
-    if (dropped !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${dropped} (${rejected} rejected)`);
-    const parseMs = medianCpuMsAfterGc(() => parseAll(c.baseline), o.runs);
-    return { droppedMs, parseMs };
-  });
+  // Run the worker the way this file runs: compiled JavaScript, or TypeScript through the same loader (tsx).
+  const worker = join(__dirname, `normalize-worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
   const rows: NormalizeRow[] = [];
-  cases.forEach((c, k) => {
-    const { droppedMs, parseMs } = alone[k];
-    let produced = 0;
-    let rejected = 0;
-    let pending: { item: TelemetryEvent; source: string }[] = [];
-    const sink: BatchSink = {
-      event: (item, source) => {
-        pending.push({ item, source });
-      },
-      reject: () => {
-        rejected++;
-      },
-    };
-    // What functions/normalize/handler.ts does with the messages of each invocation, packing and sending left out.
-    const run = () => {
-      produced = 0;
-      rejected = 0;
-      for (let b = 0; b < c.messages.length; b += INVOCATION) {
-        pending = [];
-        const end = Math.min(b + INVOCATION, c.messages.length);
-        for (let i = b; i < end; i++) {
-          normalizeMessage(c.messages[i], sink, undefined, c.sources);
-          if (pending.length >= FLUSH_EVENTS) {
-            produced += pending.length;
-            pending = [];
-          }
-        }
-        produced += pending.length;
-        pending = [];
-      }
-    };
-    let kept = 0;
-    const runKept = () => {
-      kept = 0;
-      for (let i = 0; i < c.messages.length; i += 100) kept += normalizeBatch(c.messages.slice(i, i + 100), undefined, c.sources).events.length;
-    };
-    const normMs = medianCpuMsAfterGc(run, o.runs);
-    const keptMs = medianCpuMsAfterGc(runKept, o.runs);
-    if (produced !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${produced} (${rejected} rejected)`);
-    if (kept !== c.events) throw new Error(`${c.name}: normalizeBatch produced ${kept} of ${c.events} events`);
-    const row: NormalizeRow = {
-      source: c.name,
-      shape: c.shape,
-      events: c.events,
-      normalizePerSec: (c.events / normMs) * 1000,
-      droppedPerSec: (c.events / droppedMs) * 1000,
-      keptPerSec: (c.events / keptMs) * 1000,
-      parsePerSec: (c.events / parseMs) * 1000,
-      ratio: parseMs / normMs,
-      droppedRatio: parseMs / droppedMs,
-    };
+  for (let k = 0; k < NORMALIZE_CASES; k++) {
+    const res = spawnSync(process.execPath, [...process.execArgv, worker, String(k), String(n), String(o.runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (res.status !== 0) throw new Error(`normalize worker (input ${k}) failed: ${res.stderr}`);
+    const row = JSON.parse(res.stdout.trim().split('\n').pop() as string) as NormalizeRow;
     o.log(
-      `normalize ${c.name} (${c.shape.split(',')[0]}): ${fmt.int(row.normalizePerSec)} ev/s (${fmt.pct(row.ratio)} of JSON.parse), events dropped as made ${fmt.int(row.droppedPerSec)} ev/s (${fmt.pct(row.droppedRatio)}), JSON.parse ${fmt.int(row.parsePerSec)} ev/s; all events of a batch kept ${fmt.int(row.keptPerSec)} ev/s`,
+      `normalize ${row.source} (${row.shape.split(',')[0]}): ${fmt.int(row.normalizePerSec)} ev/s (${fmt.pct(row.ratio)} of JSON.parse), events dropped as made ${fmt.int(row.droppedPerSec)} ev/s (${fmt.pct(row.droppedRatio)}), JSON.parse ${fmt.int(row.parsePerSec)} ev/s; all events of a batch kept ${fmt.int(row.keptPerSec)} ev/s`,
     );
     rows.push(row);
-  });
+  }
   return rows;
+}
+
+/**
+ * One input, in the calling process (normalize-worker.ts): normalizeMessage
+ * (unwrap + recognize + map to OCSF) with each event dropped as soon as it is
+ * made (normalization alone, which is what bare JSON.parse is compared with:
+ * it holds nothing either), its runs alternating with bare JSON.parse runs of
+ * the same input so both see the same machine; then over Lambda-sized batches
+ * of messages as the handler drives them (each invocation starts a new
+ * pending list of `{ item, source }`, replaced once FLUSH_EVENTS have
+ * accumulated after a message and at the end of the invocation; packing and
+ * sending are not timed); then normalizeBatch, which keeps every event of its
+ * batch until it returns, to show what holding them costs. No collection is
+ * forced between runs (a process normalizing never forces one): each run
+ * pays for the garbage runs before it left, as it would in a handler that has
+ * run a while. The runs that hold nothing go first: holding events makes V8
+ * pretenure allocation sites, and that decision outlives the run.
+ */
+export function measureNormalizeCase(c: NormalizeCase, runs: number): NormalizeRow {
+  let dropped = 0;
+  let rejected = 0;
+  const dropSink: BatchSink = {
+    event: () => {
+      dropped++;
+    },
+    reject: () => {
+      rejected++;
+    },
+  };
+  const dropRun = () => {
+    dropped = 0;
+    for (const m of c.messages) normalizeMessage(m, dropSink, undefined, c.sources);
+  };
+  const parseRun = () => parseAll(c.baseline);
+  // Once, not before each run: what building the input left behind is not the runs' garbage.
+  fullGc();
+  dropRun();
+  parseRun();
+  const droppedTimes: number[] = [];
+  const parseTimes: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    droppedTimes.push(cpuMs(dropRun));
+    parseTimes.push(cpuMs(parseRun));
+  }
+  if (dropped !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${dropped} (${rejected} rejected)`);
+  const droppedMs = median(droppedTimes);
+  const parseMs = median(parseTimes);
+
+  let produced = 0;
+  let pending: { item: TelemetryEvent; source: string }[] = [];
+  const sink: BatchSink = {
+    event: (item, source) => {
+      pending.push({ item, source });
+    },
+    reject: () => {
+      rejected++;
+    },
+  };
+  // What functions/normalize/handler.ts does with the messages of each invocation, packing and sending left out.
+  const run = () => {
+    produced = 0;
+    rejected = 0;
+    for (let b = 0; b < c.messages.length; b += INVOCATION) {
+      pending = [];
+      const end = Math.min(b + INVOCATION, c.messages.length);
+      for (let i = b; i < end; i++) {
+        normalizeMessage(c.messages[i], sink, undefined, c.sources);
+        if (pending.length >= FLUSH_EVENTS) {
+          produced += pending.length;
+          pending = [];
+        }
+      }
+      produced += pending.length;
+      pending = [];
+    }
+  };
+  let kept = 0;
+  const runKept = () => {
+    kept = 0;
+    for (let i = 0; i < c.messages.length; i += 100) kept += normalizeBatch(c.messages.slice(i, i + 100), undefined, c.sources).events.length;
+  };
+  const noCollect = () => undefined;
+  const normMs = medianCpuMs(run, runs, noCollect);
+  const keptMs = medianCpuMs(runKept, runs, noCollect);
+  if (produced !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${produced} (${rejected} rejected)`);
+  if (kept !== c.events) throw new Error(`${c.name}: normalizeBatch produced ${kept} of ${c.events} events`);
+  return {
+    source: c.name,
+    shape: c.shape,
+    events: c.events,
+    normalizePerSec: (c.events / normMs) * 1000,
+    droppedPerSec: (c.events / droppedMs) * 1000,
+    keptPerSec: (c.events / keptMs) * 1000,
+    parsePerSec: (c.events / parseMs) * 1000,
+    ratio: parseMs / normMs,
+    droppedRatio: parseMs / droppedMs,
+  };
+}
+
+/** CPU ms of one call, process-wide (garbage collection included). */
+function cpuMs(fn: () => void): number {
+  const t = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1000;
 }
 
 export function normalizeMarkdown(rows: NormalizeRow[]): string {
