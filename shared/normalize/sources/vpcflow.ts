@@ -143,27 +143,48 @@ export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAU
       'log-status': t[13],
     };
   }
-  // A custom format: a copy of the format's template record (its keys in field order), then each value stored over its
-  // key. Keyed stores that add 27 keys to an empty object would leave it in dictionary mode (slow to read, to walk and
-  // to serialize); a spread copy of the template has the template's fast shape, the same for every line of the format.
-  const rec: Rec = { ...templateOf(fields) };
-  for (let i = 0; i < want; i++) rec[fields[i]] = t[i];
+  // A custom format: the format's own constructor, one object literal naming every field.
+  const rec = recordMakerOf(fields)(t);
+  if (!JSON_SPECIAL.test(line)) plainLineRecords.add(rec);
   return rec;
 }
 
-// The last custom field list seen and its template record (a file's lines share one header; a deployment a few formats).
-let templateFields: readonly string[] | undefined;
-let template: Rec = {};
+/** A character canonical JSON writes escaped: a quote, a backslash, a control character or either half of a surrogate pair. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * Custom-format records parseVpcFlowLine made from a line without any of those: their values are the line's words, so
+ * none has one either, and flowUid need not test them one by one (a body's lines are all parsed before the first is
+ * mapped, so the mark is kept per record). Not for the default format: testing its 14 short values costs less than
+ * the mark (measured).
+ */
+const plainLineRecords = new WeakSet<Rec>();
 
-/** A record with the format's keys in field order (values empty strings), in fast mode: what parseVpcFlowLine copies. */
-function templateOf(fields: readonly string[]): Rec {
-  if (fields === templateFields) return template;
-  const t: Rec = {};
-  // The same stores as the loop the copy replaces, so a repeated name or one such as __proto__ behaves as it did.
-  for (let i = 0; i < fields.length; i++) t[fields[i]] = '';
-  template = { ...t };
-  templateFields = fields;
-  return template;
+// The last custom field list seen and its record constructor (a file's lines share one header; a deployment a few formats).
+let makerFields: readonly string[] | undefined;
+let maker: (t: readonly string[]) => Rec = () => ({});
+
+/**
+ * A function making a format's record from its words: one object literal with the fields, in order, as JSON string
+ * literals, generated once per field list. Keyed stores adding 27 keys to an object leave it in dictionary mode (slow
+ * to read, walk and serialize), and storing over a copy of a template record was a megamorphic keyed store per field;
+ * the literal is one allocation in one fast shape. A repeated field keeps its first position and its last value, as
+ * the stores did. A list naming `__proto__` is made by plain stores.
+ */
+function recordMakerOf(fields: readonly string[]): (t: readonly string[]) => Rec {
+  if (fields === makerFields) return maker;
+  if (fields.includes('__proto__')) {
+    maker = (t) => {
+      const rec: Rec = {};
+      for (let i = 0; i < fields.length; i++) rec[fields[i]] = t[i];
+      return rec;
+    };
+  } else {
+    const members = fields.map((f, i) => `${JSON.stringify(f)}: t[${i}]`).join(', ');
+    maker = new Function(`return (t) => ({ ${members} });`)() as (t: readonly string[]) => Rec;
+  }
+  makerFields = fields;
+  return maker;
 }
 
 const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };
@@ -216,9 +237,10 @@ function flowUid(rec: Rec, n: number): string {
   }
   const parts = c.parts;
   const order = c.order;
+  const plain = plainLineRecords.has(rec);
   for (let j = 0; j < n; j++) {
     const v = walkValues[order[j]];
-    if (typeof v !== 'string' || !plainJsonString(v)) return hashUid(rec);
+    if (typeof v !== 'string' || (!plain && !plainJsonString(v))) return hashUid(rec);
     parts[2 * j + 1] = v;
   }
   return hashText(parts.join(''));
