@@ -79,10 +79,29 @@ export function toNum(v: unknown, where: string): number | undefined {
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return v;
   } else if (typeof v === 'string') {
-    const n = Number(v);
-    if (Number.isFinite(n)) return n;
+    const n = digitsValue(v);
+    if (n >= 0) return n;
+    const m = Number(v);
+    if (Number.isFinite(m)) return m;
   }
   throw new NormalizeError(`${where}: expected a number, got ${typeName(v)}${typeof v === 'string' ? ` "${v.slice(0, 40)}"` : ''}`);
+}
+
+/**
+ * The value of a string of 1 to 15 ASCII digits (exact in a double, as Number gives it), else -1. Ports, counts and
+ * epoch seconds are such strings in text logs, and Number() of a string fresh from a line is a call into the runtime
+ * (several times this loop).
+ */
+function digitsValue(s: string): number {
+  const len = s.length;
+  if (len > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** Lenient variant for fields whose absence or oddity must not drop the event. */
