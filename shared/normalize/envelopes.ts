@@ -406,6 +406,9 @@ function firstNonSpace(text: string): number {
   return -1;
 }
 
+/** The reason an audit.log line parseAuditdText refuses is quarantined with (read in place or as a slice). */
+const MALFORMED_AUDITD = 'malformed auditd line';
+
 /** Line-oriented text formats: VPC Flow Logs (header optional) and auditd. */
 function parseTextLines(text: string, out: UnwrapSink, options: UnwrapOptions): void {
   let fields: readonly string[] | undefined = options.vpcFlowFields;
@@ -421,7 +424,7 @@ function parseTextLines(text: string, out: UnwrapSink, options: UnwrapOptions): 
       const to = end > pos && text.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
       const rec = parseAuditdText(text, pos, to);
       if (rec) out.records.push(rec);
-      else out.failures.push({ line, offset: pos, reason: 'malformed auditd line', input: text.slice(pos, to) });
+      else out.failures.push({ line, offset: pos, reason: MALFORMED_AUDITD, input: text.slice(pos, to) });
       pos = end + 1;
       line++;
       continue;
@@ -449,7 +452,7 @@ function parseTextLine(l: string, fields: readonly string[] | undefined, firstLi
   if (firstLine && isVpcFlowHeader(l)) return { header: parseVpcFlowHeader(l) };
   if (l.startsWith('type=')) {
     const rec = parseAuditdLine(l);
-    return rec ? { record: rec } : { reason: 'malformed auditd line' };
+    return rec ? { record: rec } : { reason: MALFORMED_AUDITD };
   }
   if (fields || looksLikeVpcFlowLine(l)) {
     const rec = parseVpcFlowLine(l, fields ?? DEFAULT_VPC_FLOW_FIELDS);

@@ -164,12 +164,19 @@ export function canonicalJson(v: unknown): string {
 
 /** JSON.stringify(s), without the call for the common string that needs no escaping (a flow log's fields, ids, names). */
 function quote(s: string): string {
+  return plainJsonString(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/**
+ * True when JSON.stringify(s) is `"${s}"`: no quote, backslash, control character or surrogate (JSON.stringify escapes
+ * lone surrogates only; any surrogate here, to keep it simple).
+ */
+export function plainJsonString(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // What JSON.stringify escapes: quote, backslash, control characters, lone surrogates (any surrogate here, to keep it simple).
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
   }
-  return `"${s}"`;
+  return true;
 }
 
 interface KeyOrder {

@@ -12,7 +12,7 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfCloud } from '../../ocsf/types';
 import { OcsfClass, type OcsfConnectionInfo, type OcsfNetworkEndpointExt, type OcsfTraffic } from '../../ocsf/classes';
-import { baseEvent, hashText, hashUid, sharedProduct, toNum, type Rec } from './common';
+import { baseEvent, hashText, hashUid, plainJsonString, sharedProduct, toNum, type Rec } from './common';
 
 /** Field order of the default (version 2) format. */
 export const DEFAULT_VPC_FLOW_FIELDS: readonly string[] = [
@@ -149,7 +149,7 @@ export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAU
   return rec;
 }
 
-/** A character canonical JSON writes escaped: a quote, a backslash, a control character or either half of a surrogate pair. */
+/** plainJsonString's characters (what canonical JSON may escape) as one native test over a whole line. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
 const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
@@ -265,14 +265,6 @@ function flowCanon(rec: Rec, n: number): FlowCanon | undefined {
   return { seen: own, order: sorted.map((k) => index.get(k)!), parts };
 }
 
-/** True when JSON.stringify(s) is `"${s}"` (canonicalJson's quote test: no quote, backslash, control character or surrogate). */
-function plainJsonString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
-}
 
 export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
   let n = 0;
