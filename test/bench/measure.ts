@@ -126,13 +126,3 @@ export function medianCpuMs(fn: () => void, runs: number, collect: () => void = 
   const m = times.length >> 1;
   return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2;
 }
-
-/**
- * medianCpuMs with a full collection before each run, warm-up included:
- * without it the garbage one measurement left (normalizeBatch fills old
- * space with 10,000 events per batch) was collected on the time of the next
- * one, the JSON.parse baseline's included. `gc` is exposed at run time when
- * node was started without --expose-gc (tsx and `npm run bench` both start
- * it so).
- */
-export const medianCpuMsAfterGc = (fn: () => void, runs: number): number => medianCpuMs(fn, runs, fullGc);
