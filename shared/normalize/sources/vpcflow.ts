@@ -12,7 +12,8 @@ import { NormalizeError, type SourceMapper } from '../source';
 import type { TelemetryEvent } from '../../telemetry';
 import type { OcsfCloud } from '../../ocsf/types';
 import { OcsfClass, type OcsfConnectionInfo, type OcsfNetworkEndpointExt, type OcsfTraffic } from '../../ocsf/classes';
-import { baseEvent, hashText, hashUid, plainJsonString, sharedProduct, toNum, type Rec } from './common';
+import { stableId } from '../../hash';
+import { baseEvent, hashUid, sharedProduct, toNum, type Rec } from './common';
 
 /** Field order of the default (version 2) format. */
 export const DEFAULT_VPC_FLOW_FIELDS: readonly string[] = [
@@ -144,21 +145,8 @@ export function parseVpcFlowLine(line: string, fields: readonly string[] = DEFAU
     };
   }
   // A custom format: the format's own constructor, one object literal naming every field.
-  const rec = recordMakerOf(fields)(t);
-  if (!JSON_SPECIAL.test(line)) plainLineRecords.add(rec);
-  return rec;
+  return recordMakerOf(fields)(t);
 }
-
-/** plainJsonString's characters (what canonical JSON may escape) as one native test over a whole line. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
-const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
-/**
- * Custom-format records parseVpcFlowLine made from a line without any of those: their values are the line's words, so
- * none has one either, and flowUid need not test them one by one (a body's lines are all parsed before the first is
- * mapped, so the mark is kept per record). Not for the default format: testing its 14 short values costs less than
- * the mark (measured).
- */
-const plainLineRecords = new WeakSet<Rec>();
 
 // The last custom field list seen and its record constructor (a file's lines share one header; a deployment a few formats).
 let makerFields: readonly string[] | undefined;
@@ -203,76 +191,38 @@ function isFlowRecord(r: Rec): boolean {
 /** Fields kept in `unmapped` when present, in this order. */
 const UNMAPPED = ['type', 'pkt-srcaddr', 'pkt-dstaddr', 'pkt-src-aws-service', 'pkt-dst-aws-service', 'traffic-path', 'sublocation-type', 'sublocation-id', 'reject-reason'];
 
-/**
- * A flow record's canonical text (canonicalJson: keys sorted, `"key":"value"`) in pieces for one key list: the
- * sorted keys' `{"key":"` / `","key":"` prefixes at even slots, values filled in at odd ones by `order`, then joined.
- */
-interface FlowCanon {
-  /** The keys in the records' own order (for…in), to recognize the list again. */
-  seen: string[];
-  /** order[j]: the index in `seen` of the j-th sorted key. */
-  order: number[];
-  parts: string[];
+/** A flow identity field's text: a number as its text (`"443"` and `443` agree), `-`, empty or absent as empty. */
+function idPart(v: unknown): string {
+  return typeof v === 'number' ? String(v) : (str(v) ?? '');
 }
-
-// The key list of the last records hashed (one format per file, and most deployments have one format).
-let canon: FlowCanon | undefined;
-// The record being mapped: its keys and values as for…in walked them, reused from record to record.
-const walkKeys: string[] = [];
-const walkValues: unknown[] = [];
 
 /**
- * hashUid(rec), the same text and so the same uid, for a record of string values whose keys `walkKeys` / `walkValues`
- * hold (n of them): the text from the cached pieces of its key list, joined once, instead of canonicalJson's walk,
- * sort lookup and keyed reads. Any other record (a value that JSON would escape, a number, a non-plain object) goes
- * to hashUid. test/unit/normalize/vpcflow.test.ts holds the two texts together.
+ * The record's uid (docs/decisions/0013-vpc-flow-record-uid.md): AWS writes one record per network interface, 5-tuple
+ * and capture window, so those (with the account, and the log status that tells a NODATA or SKIPDATA record of the
+ * window apart) name it. Without an interface they do not, and the record keeps the hash of its whole canonical text.
  */
-function flowUid(rec: Rec, n: number): string {
-  if (n === 0 || Object.getPrototypeOf(rec) !== Object.prototype) return hashUid(rec);
-  let c = canon;
-  if (c === undefined || !sameKeys(c.seen, n)) {
-    c = flowCanon(rec, n);
-    if (c === undefined) return hashUid(rec);
-    canon = c;
-  }
-  const parts = c.parts;
-  const order = c.order;
-  const plain = plainLineRecords.has(rec);
-  for (let j = 0; j < n; j++) {
-    const v = walkValues[order[j]];
-    if (typeof v !== 'string' || (!plain && !plainJsonString(v))) return hashUid(rec);
-    parts[2 * j + 1] = v;
-  }
-  return hashText(parts.join(''));
+function flowUid(rec: Rec): string {
+  const iface = str(rec['interface-id']);
+  if (iface === undefined) return hashUid(rec);
+  return stableId(
+    'aws.vpcflow',
+    idPart(rec['account-id']),
+    iface,
+    idPart(rec.srcaddr),
+    idPart(rec.dstaddr),
+    idPart(rec.srcport),
+    idPart(rec.dstport),
+    idPart(rec.protocol),
+    idPart(rec.start),
+    idPart(rec.end),
+    idPart(rec['log-status']),
+  );
 }
-
-function sameKeys(seen: string[], n: number): boolean {
-  if (seen.length !== n) return false;
-  for (let i = 0; i < n; i++) if (seen[i] !== walkKeys[i]) return false;
-  return true;
-}
-
-/** The pieces for the record's key list, when its own keys are the ones walked (as canonicalJson reads them). */
-function flowCanon(rec: Rec, n: number): FlowCanon | undefined {
-  const own = Object.keys(rec);
-  if (own.length !== n) return undefined;
-  for (let i = 0; i < n; i++) if (own[i] !== walkKeys[i]) return undefined;
-  const sorted = [...own].sort();
-  const index = new Map(own.map((k, i) => [k, i]));
-  const parts: string[] = [];
-  for (let j = 0; j < n; j++) parts.push(`${j === 0 ? '{' : '",'}${JSON.stringify(sorted[j])}:"`, '');
-  parts.push('"}');
-  return { seen: own, order: sorted.map((k) => index.get(k)!), parts };
-}
-
 
 export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
-  let n = 0;
   for (const k in rec) {
     const v = rec[k];
     if (typeof v !== 'string' && typeof v !== 'number') throw new NormalizeError(`${k}: expected a string or number, got ${v === null ? 'null' : typeof v}`);
-    walkKeys[n] = k;
-    walkValues[n++] = v;
   }
   const start = toNum(rec.start, 'start');
   const end = toNum(rec.end, 'end');
@@ -370,7 +320,7 @@ export function mapVpcFlowRecord(rec: Rec): TelemetryEvent {
     if (v !== undefined) (unmapped ??= {})[UNMAPPED[i]] = v;
   }
   if (unmapped) ocsf.unmapped = unmapped;
-  return { uid: flowUid(rec, n), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
+  return { uid: flowUid(rec), source: 'aws.vpcflow', logsource: { product: 'aws', service: 'vpcflowlogs' }, time, ocsf, raw: rec };
 }
 
 export const vpcflow: SourceMapper = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { vpcflow, parseVpcFlowLine, isVpcFlowHeader, mapVpcFlowRecord, DEFAULT_VPC_FLOW_FIELDS } from '../../../shared/normalize/sources/vpcflow';
 import { canonicalJson, hashUid } from '../../../shared/normalize/sources/common';
+import { stableId } from '../../../shared/hash';
 import { Rng, vpcFlowLine, VPC_V2_HEADER } from '../../bench/generators';
 import { vpcFlowLineV5, VPC_V5_HEADER } from '../../bench/source-generators';
 import { runs } from '../fuzz/support';
@@ -21,7 +22,7 @@ describe('vpcflow', () => {
     expect(inbound.raw).toEqual({ version: '2', 'account-id': '111122223333', 'interface-id': 'eni-0123abcd4567ef890', srcaddr: '198.51.100.66', dstaddr: '10.0.4.12', srcport: '40022', dstport: '22', protocol: '6', packets: '20', bytes: '4249', start: '1772452800', end: '1772452860', action: 'ACCEPT', 'log-status': 'OK' });
     expect(inbound.logsource).toEqual({ product: 'aws', service: 'vpcflowlogs' });
     expect(inbound.time).toBe(1772452800000);
-    expect(inbound.uid).toMatch(/^[0-9a-f]{64}$/);
+    expect(inbound.uid).toMatch(/^[0-9a-f]{32}$/);
     expect(inbound.ocsf).toMatchObject({
       class_uid: 4001,
       activity_id: 6,
@@ -74,78 +75,75 @@ describe('vpcflow', () => {
     expect(vpcflow.recognize({ srcaddr: '1.1.1.1' })).toBe(false);
   });
 
-  test('uids are pinned: the flow log uid is the sha256 of the canonical record, unchanged across releases', () => {
-    const uids = (file: string) => normalizeBatch(unwrapText(fixtureText('vpcflow', file)).records).events.map((e) => e.uid);
-    expect(uids('default-v2.log')).toEqual([
-      '9fa5c4a1b6828cc975ee417113885d05af4f9aef9399f76d4f9e4bd748043ac1',
-      '7f6ba3131584dc2f3270f724fd0be2cd11a1265bbaf5096ff5beac234222ff03',
-      'a7618decbe6acdf9a01217fc3abc4c8aa0bfe2437d85acd3975b783b09f865d4',
-      'dffcdb06fb64cb62a28ea71264764c8471a7d08804354066c583481eb56278e2',
-    ]);
-    expect(uids('custom-v5.log')).toEqual([
-      '8f962d42739ebf354950a71979166b168728332a030f608cda53cbb544b90553',
-      'a7d9fa12bff0a372a14fa8f241a597f049f5d66c8445c1f3a2fffbc4a49f1873',
-    ]);
-  });
+  describe('uid: the flow record AWS writes, not the whole text (docs/decisions/0013)', () => {
+    const IDENTITY = ['account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'start', 'end', 'log-status'];
+    const base = parseVpcFlowLine('2 111122223333 eni-0123abcd4567ef890 10.0.0.1 10.0.0.2 40022 22 6 20 4249 1772452800 1772452860 ACCEPT OK')!;
+    const uidOf = (rec: Record<string, unknown>) => mapVpcFlowRecord(rec).uid;
 
-  // mapVpcFlowRecord builds the canonical text of a string-valued record from pieces cached per key list; hashUid is the
-  // general path (canonicalJson). The two must give the same text, so the same uid, for every record.
-  const sameUid = (rec: Record<string, unknown>) => expect(mapVpcFlowRecord(rec).uid).toBe(hashUid(rec));
+    test('the documented parts, hashed by stableId; pinned for the fixtures, unchanged across releases', () => {
+      expect(uidOf(base)).toBe(stableId('aws.vpcflow', '111122223333', 'eni-0123abcd4567ef890', '10.0.0.1', '10.0.0.2', '40022', '22', '6', '1772452800', '1772452860', 'OK'));
+      const uids = (file: string) => normalizeBatch(unwrapText(fixtureText('vpcflow', file)).records).events.map((e) => e.uid);
+      expect(uids('default-v2.log')).toEqual([
+        // stableId of aws.vpcflow, 111122223333, eni-0123abcd4567ef890, 198.51.100.66, 10.0.4.12, 40022, 22, 6, 1772452800, 1772452860, OK (checked outside Node)
+        'c0e1fc071c1b2c45f3e4227acc489d97',
+        '2c1349cb0433eb9ef1fe6cae6b117793',
+        'f226d69fe12e96f321aca11da733b9b8',
+        'b9be0750fc7ee015386c56818d000571',
+      ]);
+      expect(uids('custom-v5.log')).toEqual(['216cff055adbd76c9a7f2ac5aad6ca8d', '7ec9be0707d22c7e5c28861fea6fbecc']);
+    });
 
-  test('the flow record fast path gives the uid of the general canonical text: generated v2 and v5 lines, formats alternating', () => {
-    const r = new Rng(7);
-    const v2 = VPC_V2_HEADER.split(' ');
-    const v5 = VPC_V5_HEADER.split(' ');
-    for (let i = 0; i < 3000; i++) {
-      // Alternating formats and runs of one format: the cached key list is replaced and found again.
-      const custom = i % 7 < 3;
-      const rec = custom ? parseVpcFlowLine(vpcFlowLineV5(r, i), v5)! : parseVpcFlowLine(vpcFlowLine(r, i), i % 2 ? v2 : DEFAULT_VPC_FLOW_FIELDS)!;
-      sameUid(rec);
-    }
-  });
+    test('the same flow record under another key order, with numbers, with another format or other counters keeps its uid', () => {
+      const want = uidOf(base);
+      expect(uidOf(Object.fromEntries(Object.entries(base).reverse()))).toBe(want);
+      expect(uidOf({ ...base, srcport: 40022, dstport: 22, protocol: 6, start: 1772452800, end: 1772452860, 'account-id': 111122223333 })).toBe(want);
+      // What a record says about the flow beyond its identity does not name another record.
+      expect(uidOf({ ...base, version: '5', packets: '21', bytes: '9', action: 'REJECT', 'tcp-flags': '2', 'vpc-id': 'vpc-1', 'flow-direction': 'ingress' })).toBe(want);
+      // The same flow written by a custom-format flow log on the same interface.
+      const v5 = VPC_V5_HEADER.split(' ');
+      const custom = parseVpcFlowLine(v5.map((f) => (f in base ? String(base[f]) : '-')).join(' '), v5)!;
+      expect(uidOf(custom)).toBe(want);
+      // `-` (no data) and an absent field are the same empty part.
+      const nodata = parseVpcFlowLine('2 111122223333 eni-0123abcd4567ef890 - - - - - - - 1772452800 1772452860 - NODATA')!;
+      const { srcaddr: _s, dstaddr: _d, srcport: _sp, dstport: _dp, protocol: _p, ...absent } = nodata;
+      expect(uidOf(absent)).toBe(uidOf(nodata));
+    });
 
-  test('the flow record fast path: values JSON escapes, numbers, key orders, odd keys and prototypes', () => {
-    const base = parseVpcFlowLine('2 111122223333 eni-0123abcd4567ef890 10.0.0.1 10.0.0.2 1 2 6 1 1 1772452800 1772452860 ACCEPT OK')!;
-    const cases: Record<string, unknown>[] = [
-      base,
-      { ...base, action: 'AC"CEPT' },
-      { ...base, action: 'a\\b' },
-      { ...base, 'log-status': 'O\nK' },
-      { ...base, 'log-status': 'O\u0001K' },
-      { ...base, srcaddr: 'é-ü-漢字' },
-      { ...base, srcaddr: 'lone \ud800 surrogate' },
-      { ...base, srcaddr: 'pair \ud83d\ude00' },
-      { ...base, srcaddr: '' },
-      { ...base, packets: 12, bytes: 4.5 },
-      Object.fromEntries(Object.entries(base).reverse()),
-      { ...base, 'vpc-id': 'vpc-1', '0': 'zero', '10': 'ten', '9': 'nine' },
-      { ...base, 'key "quoted"': 'x', 'back\\slash': 'y', 'ctl\u0002': 'z' },
-      JSON.parse(`{"__proto__":"p",${JSON.stringify(base).slice(1)}`) as Record<string, unknown>,
-      Object.assign(Object.create({ inherited: 'i' }) as Record<string, unknown>, base),
-      Object.assign(Object.create(null) as Record<string, unknown>, base),
-      base,
-    ];
-    for (const rec of cases) sameUid(rec);
-  });
+    test('each identity field, and a value moved to the next field, gives another uid', () => {
+      const changed = IDENTITY.map((f) => uidOf({ ...base, [f]: f === 'start' || f === 'end' ? '1772452801' : `${String(base[f])}0` }));
+      expect(new Set([uidOf(base), ...changed]).size).toBe(IDENTITY.length + 1);
+      expect(uidOf({ ...base, srcaddr: '10.0.0.1', dstaddr: '' })).not.toBe(uidOf({ ...base, srcaddr: '', dstaddr: '10.0.0.1' }));
+      expect(uidOf({ ...base, srcaddr: '10.0.0.', dstaddr: '110.0.0.2' })).not.toBe(uidOf(base));
+    });
 
-  test('the flow record fast path: any string or number values under any keys (property)', () => {
-    const key = fc.oneof(fc.constantFrom(...DEFAULT_VPC_FLOW_FIELDS, 'vpc-id', 'tcp-flags', '0', '7', '__proto__', 'constructor'), fc.string({ maxLength: 6 }));
-    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
-    fc.assert(
-      fc.property(fc.array(fc.tuple(key, value), { maxLength: 20 }), (pairs) => {
-        const rec: Record<string, unknown> = { start: '1772452800', srcaddr: '10.0.0.1', dstaddr: '10.0.0.2' };
-        for (const [k, v] of pairs) if (k !== '__proto__') rec[k] = v;
-        if (typeof rec.start !== 'string' && typeof rec.start !== 'number') return;
-        let uid: string;
-        try {
-          uid = mapVpcFlowRecord(rec).uid;
-        } catch {
-          return; // rejected records have no uid
-        }
-        expect(uid).toBe(hashUid(rec));
-      }),
-      runs(300),
-    );
+    test('a record that names no interface keeps the hash of its whole canonical text', () => {
+      for (const rec of [{ ...base, 'interface-id': '-' }, Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'interface-id'))]) {
+        expect(uidOf(rec)).toBe(hashUid(rec));
+      }
+      expect(uidOf({ ...base, 'interface-id': '-', bytes: '1' })).not.toBe(uidOf({ ...base, 'interface-id': '-' }));
+    });
+
+    test('any string or number values under any keys: only the identity fields decide the uid (property)', () => {
+      const key = fc.oneof(fc.constantFrom(...DEFAULT_VPC_FLOW_FIELDS, 'vpc-id', 'tcp-flags', '0', '7', 'constructor'), fc.string({ maxLength: 6 }));
+      const value = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+      fc.assert(
+        fc.property(fc.array(fc.tuple(key, value), { maxLength: 20 }), fc.string({ minLength: 1, maxLength: 4 }), (pairs, extra) => {
+          const rec: Record<string, unknown> = { ...base };
+          for (const [k, v] of pairs) if (k !== '__proto__') rec[k] = v;
+          let uid: string;
+          try {
+            uid = uidOf(rec);
+          } catch {
+            return; // rejected records have no uid
+          }
+          const other = { ...rec, [`x-${extra}`]: extra };
+          for (const f of ['version', 'action', 'vpc-id']) other[f] = `${String(rec[f])}${extra}`;
+          for (const f of ['packets', 'bytes']) other[f] = rec[f] === '7' ? '8' : '7';
+          expect(uidOf(other) === uid).toBe(typeof rec['interface-id'] === 'string' && rec['interface-id'] !== '-' && rec['interface-id'] !== '');
+        }),
+        runs(300),
+      );
+    });
   });
 
   test('a custom format line: the record copied from the format template equals the key-by-key record', () => {
