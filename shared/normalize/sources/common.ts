@@ -88,6 +88,16 @@ export function toNum(v: unknown, where: string): number | undefined {
 }
 
 /**
+ * `String(n)` for the number toNum read from `raw`: `raw` itself when it already is that text (digits, no leading
+ * zero), as text logs write ports and counts. A number turned back into a string is a runtime call and a new string
+ * per record; in Route 53's uid it cost as much as the rest of the text hashed (docs/benchmarks.md).
+ */
+export function numberText(raw: unknown, n: number): string {
+  if (typeof raw === 'string' && digitsValue(raw) >= 0 && (raw.length === 1 || raw.charCodeAt(0) !== 48)) return raw;
+  return String(n);
+}
+
+/**
  * The value of a string of 1 to 15 ASCII digits (exact in a double, as Number gives it), else -1. Ports, counts and
  * epoch seconds are such strings in text logs, and Number() of a string fresh from a line is a call into the runtime
  * (several times this loop).

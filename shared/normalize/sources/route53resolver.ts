@@ -10,7 +10,7 @@ import type { TelemetryEvent } from '../../telemetry';
 import { OcsfClass, SEVERITY_NAMES, type OcsfDnsAnswer, type OcsfDnsQuery, type OcsfNetworkEndpointExt } from '../../ocsf/classes';
 import { OCSF_VERSION, type OcsfCloud, type OcsfEvent } from '../../ocsf/types';
 import { stableId } from '../../hash';
-import { activityNames, arrValue, baseEvent, isObj, isoTime, objValue, productOf, reqStrValue, sharedProduct, strValue, toNum, type Rec } from './common';
+import { activityNames, arrValue, baseEvent, isObj, isoTime, numberText, objValue, productOf, reqStrValue, sharedProduct, strValue, toNum, type Rec } from './common';
 
 function isResolverLog(r: Rec): boolean {
   return typeof r.query_name === 'string' && r.query_timestamp !== undefined && (r.srcaddr !== undefined || r.srcids !== undefined);
@@ -192,7 +192,7 @@ export function mapResolverRecord(rec: Rec): TelemetryEvent {
     vpc ?? '',
     rec.query_timestamp as string,
     ip ?? '',
-    port === undefined ? '' : String(port),
+    port === undefined ? '' : numberText(rec.srcport, port),
     instance ?? '',
     endpoint ?? '',
     transport ?? '',

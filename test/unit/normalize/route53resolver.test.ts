@@ -92,6 +92,10 @@ describe('route53resolver', () => {
       const reordered = Object.fromEntries(Object.entries(ok).reverse());
       expect(uidOf(reordered)).toBe(uidOf(ok));
       expect(uidOf({ ...ok, srcport: 53124 })).toBe(uidOf(ok));
+      // The port as a number's text, however the record wrote the number.
+      for (const srcport of ['053124', '53124.0', ' 53124', 5.3124e4]) expect(uidOf({ ...ok, srcport })).toBe(uidOf(ok));
+      for (const srcport of ['0', 0, '00']) expect(uidOf({ ...ok, srcport })).toBe(uidOf({ ...ok, srcport: '0' }));
+      expect(uidOf({ ...ok, srcport: '0' })).not.toBe(uidOf(ok));
       expect(uidOf({ ...ok, answers: [], rcode: 'SERVFAIL' })).toBe(uidOf(ok));
     });
 

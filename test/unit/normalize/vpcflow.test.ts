@@ -116,6 +116,22 @@ describe('vpcflow', () => {
       expect(uidOf({ ...base, srcaddr: '10.0.0.', dstaddr: '110.0.0.2' })).not.toBe(uidOf(base));
     });
 
+    test('generated v2 and v5 flows, formats alternating: a distinct uid per flow record, the same in either format', () => {
+      const r = new Rng(7);
+      const v2 = VPC_V2_HEADER.split(' ');
+      const v5 = VPC_V5_HEADER.split(' ');
+      const seen = new Set<string>();
+      for (let i = 0; i < 3000; i++) {
+        const rec = i % 7 < 3 ? parseVpcFlowLine(vpcFlowLineV5(r, i), v5)! : parseVpcFlowLine(vpcFlowLine(r, i), i % 2 ? v2 : DEFAULT_VPC_FLOW_FIELDS)!;
+        const uid = uidOf(rec);
+        seen.add(uid);
+        // The flow's v2 line (the identity fields of the v5 record, the rest as the v2 format writes them).
+        const asV2 = parseVpcFlowLine(DEFAULT_VPC_FLOW_FIELDS.map((f) => (typeof rec[f] === 'string' ? rec[f] : '-')).join(' '))!;
+        expect(uidOf(asV2)).toBe(uid);
+      }
+      expect(seen.size).toBe(3000);
+    });
+
     test('a record that names no interface keeps the hash of its whole canonical text', () => {
       for (const rec of [{ ...base, 'interface-id': '-' }, Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'interface-id'))]) {
         expect(uidOf(rec)).toBe(hashUid(rec));
