@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { buildCorrelationFinding, findingIdOf } from '../../shared/detect/detector';
-import { entitiesOf } from '../../shared/detect/entities';
+import { entitiesJson, entitiesOf } from '../../shared/detect/entities';
+import { jsonString } from '../../shared/json-text';
 import { readRuleFiles } from '../../shared/detect/rule-files';
 import { compileRules, CorrelationEngine, EventContext, type CompiledRule, type CorrelationMatch, type RuleSet } from '../../shared/detect/sigma';
 import { SuppressionSet, parseSuppressions } from '../../shared/detect/suppressions';
@@ -140,8 +141,8 @@ export class OfflineDetector {
         }
         if (rule.correlationOnly) continue;
         report.findings++;
-        tail ??= `},"event":${JSON.stringify({ uid: event.uid, source: event.source, time: isoTime(event.time) })},"findingId":"`;
-        entities ??= JSON.stringify(entitiesOf(event.ocsf));
+        tail ??= `},"event":{"uid":${jsonString(event.uid)},"source":${jsonString(event.source)},"time":"${isoTime(event.time)}"},"findingId":"`;
+        entities ??= entitiesJson(entitiesOf(event.ocsf));
         // Written as JSON.stringify writes {rule, input: {file, index}, event, findingId, entities}, from parts kept per rule, file and event.
         this.write(`${this.ruleHead(rule)}${this.fileJson(file)},"index":${index}${tail}${findingIdOf(this.tenant, rule.id, [event])}","entities":${entities}}`);
       }

@@ -31,7 +31,8 @@ function ref(e: TelemetryEvent): EventRef {
 
 /** Same tenant, rule and events always give the same id: redelivery cannot double an alert. */
 export function findingIdOf(tenantId: string, ruleId: string, events: readonly Pick<TelemetryEvent, 'uid'>[]): string {
-  return stableId(tenantId, ruleId, ...events.map((e) => e.uid));
+  // One event (nearly every finding) without the array of uids: the same parts.
+  return events.length === 1 ? stableId(tenantId, ruleId, events[0].uid) : stableId(tenantId, ruleId, ...events.map((e) => e.uid));
 }
 
 function findingOf(rule: SigmaRuleMeta, events: readonly TelemetryEvent[], entities: Entities, ctx: DetectContext): Finding {

@@ -1,5 +1,6 @@
 import type { Entities } from '../contracts/finding';
 import type { OcsfEvent } from '../ocsf/types';
+import { jsonStringList } from '../json-text';
 
 /** Adds a non-empty string once; an event names one or two of each kind, so a list beats a Set. */
 function add(list: string[], v: unknown): void {
@@ -30,6 +31,11 @@ export function entitiesOf(ocsf: OcsfEvent): Entities {
   add(hosts, device?.hostname);
   if (ocsf.resources) for (const r of ocsf.resources) add(resources, r.uid ?? r.name);
   return { users, hosts: sorted(hosts), ips: sorted(ips), accounts, resources: sorted(resources) };
+}
+
+/** JSON.stringify(e), written directly (one per matched event in `mdr detect`'s output, where the call cost more than the text). */
+export function entitiesJson(e: Entities): string {
+  return `{"users":${jsonStringList(e.users)},"hosts":${jsonStringList(e.hosts)},"ips":${jsonStringList(e.ips)},"accounts":${jsonStringList(e.accounts)},"resources":${jsonStringList(e.resources)}}`;
 }
 
 export function mergeEntities(a: Entities, b: Entities): Entities {

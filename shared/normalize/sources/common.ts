@@ -8,6 +8,7 @@ import { NormalizeError } from '../source';
 import { OCSF_VERSION, type OcsfEvent, type OcsfMetadata, type OcsfProduct } from '../../ocsf/types';
 import { activityName, SEVERITY_NAMES, STATUS_NAMES, type OcsfClassInfo } from '../../ocsf/classes';
 import { parseTimestamp } from './timestamp';
+import { jsonString } from '../../json-text';
 
 export type Rec = Record<string, unknown>;
 
@@ -166,27 +167,10 @@ export function canonicalJson(v: unknown): string {
   for (let i = 0; i < order.keys.length; i++) {
     const val = (v as Rec)[order.keys[i]];
     if (val === undefined) continue;
-    s += (first ? '' : ',') + order.quoted[i] + (typeof val === 'string' ? quote(val) : canonicalJson(val));
+    s += (first ? '' : ',') + order.quoted[i] + (typeof val === 'string' ? jsonString(val) : canonicalJson(val));
     first = false;
   }
   return s + '}';
-}
-
-/** JSON.stringify(s), without the call for the common string that needs no escaping (a flow log's fields, ids, names). */
-function quote(s: string): string {
-  return plainJsonString(s) ? `"${s}"` : JSON.stringify(s);
-}
-
-/**
- * True when JSON.stringify(s) is `"${s}"`: no quote, backslash, control character or surrogate (JSON.stringify escapes
- * lone surrogates only; any surrogate here, to keep it simple).
- */
-export function plainJsonString(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
 }
 
 interface KeyOrder {
