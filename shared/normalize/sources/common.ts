@@ -226,13 +226,8 @@ function sortedKeys(seen: string[]): KeyOrder {
 
 /** Event uid for sources without a vendor event id: sha256 of the canonical raw record. */
 export function hashUid(raw: unknown): string {
-  return hashText(canonicalJson(raw));
-}
-
-/** The uid of a record whose canonical text is `text` (hashUid, for a caller that built the text itself). */
-export function hashText(text: string): string {
   // One-shot crypto.hash avoids a Hash object per event.
-  return hash('sha256', text, 'hex');
+  return hash('sha256', canonicalJson(raw), 'hex');
 }
 
 export interface BaseOptions {
