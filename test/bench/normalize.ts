@@ -74,11 +74,37 @@ function flowRecord(fields: readonly string[]): (line: string) => Record<string,
   return (l) => Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v]));
 }
 
+/** Builds `count` of the bench's inputs, `n` events each, from one seeded generator. */
+interface CaseBuilder {
+  count: number;
+  build: (n: number, r: Rng) => NormalizeCase[];
+}
+
+/**
+ * One input of `n` generated records (`record(r, i)`) packed into messages by `pack`, the messages' bodies its
+ * baseline; `sources`, when given, is called when the input is built.
+ */
+function recordsCase(
+  name: string,
+  shape: string,
+  record: (r: Rng, i: number) => Record<string, unknown>,
+  pack: (records: Record<string, unknown>[]) => RawMessage[],
+  sources?: () => readonly SourceMapper[],
+): CaseBuilder {
+  return {
+    count: 1,
+    build: (n, r) => {
+      const messages = pack(Array.from({ length: n }, (_, i) => record(r, i)));
+      return [{ name, shape, messages, baseline: bodies(messages), events: n, ...(sources ? { sources: sources() } : {}) }];
+    },
+  };
+}
+
 /**
  * The bench's inputs, one builder per source (the auditd one makes two cases: the text and the same records as JSON),
  * each seeded on its own so that a process can build only the case it measures (normalize-worker.ts).
  */
-const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) => NormalizeCase[] }> = [
+const CASE_BUILDERS: readonly CaseBuilder[] = [
   {
     count: 1,
     build: (n, r) => {
@@ -98,20 +124,8 @@ const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) =
       return [{ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: bodies(files), events: n }];
     },
   },
-  {
-    count: 1,
-    build: (n, r) => {
-      const okta = ndjsonMessages(Array.from({ length: n }, (_, i) => oktaEvent(r, i)), 100, 'okta');
-      return [{ name: 'Okta', shape: 'System Log events, NDJSON, 100 per body', messages: okta, baseline: bodies(okta), events: n }];
-    },
-  },
-  {
-    count: 1,
-    build: (n, r) => {
-      const win = ndjsonMessages(Array.from({ length: n }, (_, i) => windowsEvent(r, i)), 100, 'win');
-      return [{ name: 'Windows', shape: 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', messages: win, baseline: bodies(win), events: n }];
-    },
-  },
+  recordsCase('Okta', 'System Log events, NDJSON, 100 per body', oktaEvent, (recs) => ndjsonMessages(recs, 100, 'okta')),
+  recordsCase('Windows', 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', windowsEvent, (recs) => ndjsonMessages(recs, 100, 'win')),
   {
     count: 1,
     build: (n, r) => {
@@ -126,27 +140,9 @@ const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) =
       return [{ name: 'VPC Flow Logs', shape: 'custom format (27 v2–v5 fields), header + 100 lines per body (baseline: same records as NDJSON)', ...v5, events: n }];
     },
   },
-  {
-    count: 1,
-    build: (n, r) => {
-      const gd = oneEach(Array.from({ length: n }, (_, i) => guardDutyEnvelope(r, i)), 'gd');
-      return [{ name: 'GuardDuty', shape: 'EventBridge "GuardDuty Finding", 1 per SQS message (default bus route)', messages: gd, baseline: bodies(gd), events: n }];
-    },
-  },
-  {
-    count: 1,
-    build: (n, r) => {
-      const sh = oneEach(Array.from({ length: n }, (_, i) => securityHubEnvelope(r, i)), 'sh');
-      return [{ name: 'Security Hub', shape: 'EventBridge "Security Hub Findings - Imported" (ASFF, 1 finding), 1 per SQS message', messages: sh, baseline: bodies(sh), events: n }];
-    },
-  },
-  {
-    count: 1,
-    build: (n, r) => {
-      const dns = ndjsonMessages(Array.from({ length: n }, (_, i) => resolverQuery(r, i)), 100, 'dns');
-      return [{ name: 'Route 53 Resolver', shape: 'query log records, NDJSON, 100 per body', messages: dns, baseline: bodies(dns), events: n }];
-    },
-  },
+  recordsCase('GuardDuty', 'EventBridge "GuardDuty Finding", 1 per SQS message (default bus route)', guardDutyEnvelope, (recs) => oneEach(recs, 'gd')),
+  recordsCase('Security Hub', 'EventBridge "Security Hub Findings - Imported" (ASFF, 1 finding), 1 per SQS message', securityHubEnvelope, (recs) => oneEach(recs, 'sh')),
+  recordsCase('Route 53 Resolver', 'query log records, NDJSON, 100 per body', resolverQuery, (recs) => ndjsonMessages(recs, 100, 'dns')),
   {
     count: 2,
     build: (n, r) => {
@@ -162,20 +158,8 @@ const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) =
       ];
     },
   },
-  {
-    count: 1,
-    build: (n, r) => {
-      const journal = ndjsonMessages(Array.from({ length: n }, (_, i) => journalEntry(r, i)), 100, 'journal');
-      return [{ name: 'Linux journald', shape: '`journalctl -o json` entries, NDJSON, 100 per body', messages: journal, baseline: bodies(journal), events: n }];
-    },
-  },
-  {
-    count: 1,
-    build: (n, r) => {
-      const falcon = ndjsonMessages(Array.from({ length: n }, (_, i) => falconDetection(r, i)), 100, 'falcon');
-      return [{ name: 'CrowdStrike', shape: 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', messages: falcon, baseline: bodies(falcon), events: n }];
-    },
-  },
+  recordsCase('Linux journald', '`journalctl -o json` entries, NDJSON, 100 per body', journalEntry, (recs) => ndjsonMessages(recs, 100, 'journal')),
+  recordsCase('CrowdStrike', 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', falconDetection, (recs) => ndjsonMessages(recs, 100, 'falcon')),
   {
     count: 1,
     build: (n, r) => {
@@ -185,22 +169,13 @@ const CASE_BUILDERS: ReadonlyArray<{ count: number; build: (n: number, r: Rng) =
       return [{ name: 'Defender', shape: 'Graph `alerts_v2` list page, 50 alerts per body', messages: pages, baseline: bodies(pages), events: n }];
     },
   },
-  {
-    count: 1,
-    build: (n, r) => {
-      const swg = ndjsonMessages(Array.from({ length: n }, (_, i) => acmeSwgRecord(r, i)), 100, 'swg');
-      return [
-        {
-          name: 'Declarative mapping',
-          shape: 'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body',
-          messages: swg,
-          baseline: bodies(swg),
-          events: n,
-          sources: [...builtInSources, createDeclarativeSource(ACME_SWG_MAPPING)],
-        },
-      ];
-    },
-  },
+  recordsCase(
+    'Declarative mapping',
+    'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body',
+    acmeSwgRecord,
+    (recs) => ndjsonMessages(recs, 100, 'swg'),
+    () => [...builtInSources, createDeclarativeSource(ACME_SWG_MAPPING)],
+  ),
 ];
 
 function bodies(messages: RawMessage[]): string[] {
