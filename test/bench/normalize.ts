@@ -9,7 +9,7 @@ import { createDeclarativeSource } from '../../shared/normalize/sources/declarat
 import { parseAuditdLine } from '../../shared/normalize/sources/linux';
 import { STAGES } from '../../shared/catalogue';
 import type { TelemetryEvent } from '../../shared/telemetry';
-import { apiCatalogue, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from './generators';
+import { apiCatalogue, type ApiCall, cloudTrailEnvelope, cloudTrailRecord, oktaEvent, Rng, vpcFlowLine, VPC_V2_HEADER, windowsEvent } from './generators';
 import {
   ACME_SWG_MAPPING,
   acmeSwgRecord,
@@ -45,12 +45,15 @@ export interface NormalizeCase {
   sources?: readonly SourceMapper[];
 }
 
-function ndjsonMessages(records: Record<string, unknown>[], perMessage: number, tag: string): RawMessage[] {
+/** `perMessage` records to a message, each body written by `body` from its records. */
+function chunkedMessages<T>(records: T[], perMessage: number, tag: string, body: (chunk: T[]) => string): RawMessage[] {
   const out: RawMessage[] = [];
-  for (let i = 0; i < records.length; i += perMessage) {
-    out.push({ messageId: `${tag}-${i}`, body: records.slice(i, i + perMessage).map((r) => JSON.stringify(r)).join('\n') });
-  }
+  for (let i = 0; i < records.length; i += perMessage) out.push({ messageId: `${tag}-${i}`, body: body(records.slice(i, i + perMessage)) });
   return out;
+}
+
+function ndjsonMessages(records: Record<string, unknown>[], perMessage: number, tag: string): RawMessage[] {
+  return chunkedMessages(records, perMessage, tag, (chunk) => chunk.map((r) => JSON.stringify(r)).join('\n'));
 }
 
 /** One SQS message per document (EventBridge rules deliver one event per message). */
@@ -72,6 +75,13 @@ function textCase(lines: string[], perMessage: number, tag: string, header: stri
 
 function flowRecord(fields: readonly string[]): (line: string) => Record<string, unknown> {
   return (l) => Object.fromEntries(l.split(' ').map((v, k) => [fields[k], v]));
+}
+
+let catalogue: readonly ApiCall[] | undefined;
+
+/** The CloudTrail API calls the generator draws from, built once, when a CloudTrail input is first built. */
+function apiCalls(): readonly ApiCall[] {
+  return (catalogue ??= apiCatalogue());
 }
 
 /** Builds `count` of the bench's inputs, `n` events each, from one seeded generator. */
@@ -108,22 +118,17 @@ const CASE_BUILDERS: readonly CaseBuilder[] = [
   {
     count: 1,
     build: (n, r) => {
-      const calls = apiCatalogue();
-      const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, calls, i), r)));
+      const ctEnv = Array.from({ length: n }, (_, i) => JSON.stringify(cloudTrailEnvelope(cloudTrailRecord(r, apiCalls(), i), r)));
       const ctMsgs = ctEnv.map((body, i) => ({ messageId: `ct-${i}`, body }));
       return [{ name: 'CloudTrail', shape: 'EventBridge envelope, 1 per SQS message (default bus route)', messages: ctMsgs, baseline: ctEnv, events: n }];
     },
   },
-  {
-    count: 1,
-    build: (n, r) => {
-      const calls = apiCatalogue();
-      const ctRecs = Array.from({ length: n }, (_, i) => cloudTrailRecord(r, calls, i));
-      const files: RawMessage[] = [];
-      for (let i = 0; i < n; i += 100) files.push({ messageId: `ctf-${i}`, body: JSON.stringify({ Records: ctRecs.slice(i, i + 100) }) });
-      return [{ name: 'CloudTrail', shape: 'log file `{"Records":[…]}`, 100 records per body', messages: files, baseline: bodies(files), events: n }];
-    },
-  },
+  recordsCase(
+    'CloudTrail',
+    'log file `{"Records":[…]}`, 100 records per body',
+    (r, i) => cloudTrailRecord(r, apiCalls(), i),
+    (recs) => chunkedMessages(recs, 100, 'ctf', (chunk) => JSON.stringify({ Records: chunk })),
+  ),
   recordsCase('Okta', 'System Log events, NDJSON, 100 per body', oktaEvent, (recs) => ndjsonMessages(recs, 100, 'okta')),
   recordsCase('Windows', 'Sysmon/Security event JSON (evtx dump), NDJSON, 100 per body', windowsEvent, (recs) => ndjsonMessages(recs, 100, 'win')),
   {
@@ -160,15 +165,7 @@ const CASE_BUILDERS: readonly CaseBuilder[] = [
   },
   recordsCase('Linux journald', '`journalctl -o json` entries, NDJSON, 100 per body', journalEntry, (recs) => ndjsonMessages(recs, 100, 'journal')),
   recordsCase('CrowdStrike', 'Falcon stream DetectionSummaryEvent, NDJSON, 100 per body', falconDetection, (recs) => ndjsonMessages(recs, 100, 'falcon')),
-  {
-    count: 1,
-    build: (n, r) => {
-      const alerts = Array.from({ length: n }, (_, i) => graphAlert(r, i));
-      const pages: RawMessage[] = [];
-      for (let i = 0; i < n; i += 50) pages.push({ messageId: `mde-${i}`, body: JSON.stringify(graphAlertPage(alerts.slice(i, i + 50))) });
-      return [{ name: 'Defender', shape: 'Graph `alerts_v2` list page, 50 alerts per body', messages: pages, baseline: bodies(pages), events: n }];
-    },
-  },
+  recordsCase('Defender', 'Graph `alerts_v2` list page, 50 alerts per body', graphAlert, (recs) => chunkedMessages(recs, 50, 'mde', (chunk) => JSON.stringify(graphAlertPage(chunk)))),
   recordsCase(
     'Declarative mapping',
     'web gateway JSON (acme.swg mapping after the built-ins), NDJSON, 100 per body',
