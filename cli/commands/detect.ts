@@ -38,6 +38,13 @@ export function readSuppressions(path: string, known?: ReadonlySet<string>): Sup
   return SuppressionSet.compile(parseSuppressions(list), known);
 }
 
+/**
+ * Each rule's line head, written once per compiled rule rather than once per
+ * detector: a detector per input would write and hold 1,000 of them again,
+ * and holding them pushed them into the old generation at every scavenge.
+ */
+const ruleHeads = new WeakMap<CompiledRule, string>();
+
 /** A rule match kept for the correlation rules. */
 interface Matched {
   rule: CompiledRule;
@@ -149,15 +156,14 @@ export class OfflineDetector {
     }
   }
 
-  private readonly heads = new Map<CompiledRule, string>();
   private lastFile: { file: string; json: string } | undefined;
 
   /** `{"rule":{…},"input":{"file":` for a rule. */
   private ruleHead(rule: CompiledRule): string {
-    let h = this.heads.get(rule);
+    let h = ruleHeads.get(rule);
     if (h === undefined) {
       h = `{"rule":${JSON.stringify({ id: rule.id, title: rule.title, level: rule.level, version: rule.version, file: rule.file })},"input":{"file":`;
-      this.heads.set(rule, h);
+      ruleHeads.set(rule, h);
     }
     return h;
   }

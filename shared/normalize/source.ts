@@ -43,15 +43,17 @@ export class NormalizeError extends Error {
  * A class rather than an object literal with a getter: with those literals
  * each scavenge kept megabytes alive, and collecting them cost more than the
  * mapping they saved. `ocsf` is on the prototype, so JSON.stringify
- * includes it (toJSON) but a spread copy of the event does not.
+ * includes it (toJSON) but a spread copy of the event does not; so is `uid`
+ * when the route gives a function for it (UidOf).
  */
 class LazyEvent implements TelemetryEvent {
   #ocsf: TelemetryEvent['ocsf'] | undefined = undefined;
+  #uid: string | UidOf;
   readonly #map: OcsfMapping;
   readonly #arg: string | undefined;
 
   constructor(
-    readonly uid: string,
+    uid: string | UidOf,
     readonly source: string,
     readonly logsource: TelemetryEvent['logsource'],
     readonly time: number,
@@ -59,8 +61,15 @@ class LazyEvent implements TelemetryEvent {
     map: OcsfMapping,
     arg: string | undefined,
   ) {
+    this.#uid = uid;
     this.#map = map;
     this.#arg = arg;
+  }
+
+  get uid(): string {
+    const u = this.#uid;
+    if (typeof u === 'string') return u;
+    return (this.#uid = u(this.raw));
   }
 
   get ocsf(): TelemetryEvent['ocsf'] {
@@ -83,6 +92,14 @@ class LazyEvent implements TelemetryEvent {
   }
 }
 
+/**
+ * A record's uid worked out when first read: only an event that fires a rule
+ * needs one. Windows builds it from the record number, and turning a number
+ * into text goes through V8's number-to-string cache, which keeps every new
+ * text alive into the next scavenge: per record, that doubled the pause.
+ */
+export type UidOf = (raw: Record<string, unknown>) => string;
+
 /** A source's OCSF mapping of a raw record; `arg` is what else the route knew of it (CloudTrail: the EventBridge id). */
 export type OcsfMapping = (raw: Record<string, unknown>, arg: string | undefined) => TelemetryEvent['ocsf'];
 
@@ -92,7 +109,7 @@ export type OcsfMapping = (raw: Record<string, unknown>, arg: string | undefined
  * a closure: no function allocated per record.
  */
 export function lazyEvent(
-  uid: string,
+  uid: string | UidOf,
   source: string,
   logsource: TelemetryEvent['logsource'],
   time: number,

@@ -818,7 +818,7 @@ function windowsTime(f: Rec): number {
  * What every Windows event must carry, checked in one order for the mapper and
  * the route so both reject a record with the same reason.
  */
-function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time: number; recordId: string | undefined; uid: string } {
+function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time: number } {
   const eid = typeof f.EventID === 'number' ? f.EventID : typeof f.EventID === 'string' && /^\d+$/.test(f.EventID) ? Number(f.EventID) : NaN;
   if (!Number.isInteger(eid)) throw new NormalizeError(`EventID: expected an integer, got ${JSON.stringify(f.EventID)?.slice(0, 40)}`);
   const channel = f.Channel;
@@ -828,14 +828,19 @@ function windowsHeader(f: Rec): { eid: number; channel: string; ch: string; time
     throw new NormalizeError(f.Computer === undefined || f.Computer === null || f.Computer === '' ? 'Computer: missing required field' : 'Computer: expected a string');
   }
   const time = windowsTime(f);
-  const recordId = strOrUndef(f.EventRecordID);
-  const uid = recordId !== undefined ? `${f.Computer}:${channel}:${recordId}` : hashUid(f);
-  return { eid, channel, ch: lowerChannel(channel), time, recordId, uid };
+  return { eid, channel, ch: lowerChannel(channel), time };
+}
+
+/** A checked event's uid: computer, channel and record number, or a hash of the record without a number. */
+function windowsUid(f: Rec, recordId = strOrUndef(f.EventRecordID)): string {
+  return recordId !== undefined ? `${f.Computer as string}:${f.Channel as string}:${recordId}` : hashUid(f);
 }
 
 /** Maps a flattened Windows event (see flattenWindowsEvent). */
 export function mapWindowsFields(f: Rec): TelemetryEvent {
-  const { eid, channel, ch, time, recordId, uid } = windowsHeader(f);
+  const { eid, channel, ch, time } = windowsHeader(f);
+  const recordId = strOrUndef(f.EventRecordID);
+  const uid = windowsUid(f, recordId);
   const version = strOrUndef(f.Version);
   const provider = f.Provider_Name;
   const o = {
@@ -870,14 +875,14 @@ const windowsOcsf = (f: Rec) => mapWindowsFields(f).ocsf;
 
 export function routeWindows(record: Rec): TelemetryEvent[] {
   const f = isNested(record) ? flattenWindowsEvent(record) : record;
-  const { eid, channel, ch, time, uid } = windowsHeader(f);
+  const { eid, channel, ch, time } = windowsHeader(f);
   if (ch === SYSMON_CHANNEL_LC) {
     // The Sysmon events whose mapping requires a field.
     if (eid === 3 && !strOrUndef(f.SourceIp) && !strOrUndef(f.DestinationIp)) throw new NormalizeError('DestinationIp: missing required field');
     if ((eid === 12 || eid === 13 || eid === 14) && !strOrUndef(f.TargetObject)) throw new NormalizeError('TargetObject: missing required field');
     if (eid === 22 && !strOrUndef(f.QueryName)) throw new NormalizeError('QueryName: missing required field');
   }
-  return [lazyEvent(uid, 'windows', logSourceOf(channel, ch, eid, f), time, f, windowsOcsf)];
+  return [lazyEvent(windowsUid, 'windows', logSourceOf(channel, ch, eid, f), time, f, windowsOcsf)];
 }
 
 export const windows: SourceMapper = {
