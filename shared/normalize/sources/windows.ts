@@ -230,6 +230,20 @@ let lastShape = 0;
 const walked: string[] = [];
 
 function flatShape(ed: Rec, mask: number): FlatMaker | undefined {
+  // Records of one kind come in runs: the last shape's keys, compared as for…in walks them, settle most records.
+  const last = shapes[lastShape];
+  if (last !== undefined && last.mask === mask) {
+    const keys = last.keys;
+    let i = 0;
+    for (const k in ed) {
+      if (k !== keys[i]) {
+        i = -1;
+        break;
+      }
+      i++;
+    }
+    if (i === keys.length) return last.make;
+  }
   let n = 0;
   for (const k in ed) {
     const c = k.charCodeAt(0);
@@ -237,8 +251,6 @@ function flatShape(ed: Rec, mask: number): FlatMaker | undefined {
     if (c === 35 || c === 64 || (c === 95 && k === '__proto__')) return undefined;
     walked[n++] = k;
   }
-  const last = shapes[lastShape];
-  if (last !== undefined && sameShape(last, n, mask)) return last.make;
   for (let i = 0; i < shapes.length; i++) {
     if (sameShape(shapes[i], n, mask)) {
       lastShape = i;
@@ -805,7 +817,7 @@ function windowsTime(f: Rec): number {
   }
   let s = t;
   // SystemTime is already ISO with Z; only Sysmon's UtcTime style needs fixing up.
-  if (!s.endsWith('Z')) {
+  if (s.charCodeAt(s.length - 1) !== 90 /* Z */) {
     if (/^\d{4}-\d\d-\d\d \d/.test(s)) s = s.replace(' ', 'T');
     if (!/[zZ]|[+-]\d\d:?\d\d$/.test(s)) s += 'Z';
   }

@@ -175,5 +175,17 @@ describe('windows', () => {
       expect(Object.keys(a)).toEqual(Object.keys(b));
       expect(b.Image).toBe('b');
     });
+
+    test('a record right after another with fewer, more or other event data members gets its own members', () => {
+      const texts = [
+        `{"Event":{${sys}},"EventData":{"Image":"a","User":"u"}}}`,
+        `{"Event":{${sys}},"EventData":{"Image":"a"}}}`,
+        `{"Event":{${sys}},"EventData":{"Image":"a","User":"u","Extra":"e"}}}`,
+        `{"Event":{${sys}},"EventData":{"User":"u","Image":"a"}}}`,
+        `{"Event":{${sys},"Level":4},"EventData":{"User":"u","Image":"a"}}}`,
+        `{"Event":{${sys}},"EventData":{"Image":"a","User":"u"}}}`,
+      ];
+      for (const t of texts) expect(members(flattenWindowsEvent(parsed(t)))).toEqual(members(general(parsed(t))));
+    });
   });
 });
