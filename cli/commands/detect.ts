@@ -40,8 +40,10 @@ export function readSuppressions(path: string, known?: ReadonlySet<string>): Sup
 
 /**
  * Each rule's line head, written once per compiled rule rather than once per
- * detector: a detector per input would write and hold 1,000 of them again,
- * and holding them pushed them into the old generation at every scavenge.
+ * detector (one per command run, one per pass in the bench): each detector
+ * wrote every matched rule's head again and held them for its whole run, so
+ * scavenges moved them into the old generation (docs/benchmarks.md, seventh
+ * session).
  */
 const ruleHeads = new WeakMap<CompiledRule, string>();
 

@@ -42,9 +42,9 @@ export class NormalizeError extends Error {
  * An event whose `ocsf` is computed by `map` when first read, then kept.
  * A class rather than an object literal with a getter: with those literals
  * each scavenge kept megabytes alive, and collecting them cost more than the
- * mapping they saved. `ocsf` is on the prototype, so JSON.stringify
- * includes it (toJSON) but a spread copy of the event does not; so is `uid`
- * when the route gives a function for it (UidOf).
+ * mapping they saved. `ocsf` and `uid` are on the prototype, so
+ * JSON.stringify includes them (toJSON) but a spread copy of the event does
+ * not.
  */
 class LazyEvent implements TelemetryEvent {
   #ocsf: TelemetryEvent['ocsf'] | undefined = undefined;
@@ -94,9 +94,10 @@ class LazyEvent implements TelemetryEvent {
 
 /**
  * A record's uid worked out when first read: only an event that fires a rule
- * needs one. Windows builds it from the record number, and turning a number
- * into text goes through V8's number-to-string cache, which keeps every new
- * text alive into the next scavenge: per record, that doubled the pause.
+ * needs one. Windows builds it from the record number, and V8 keeps the text
+ * of every number it turns into text in an old-generation cache, so each
+ * record's text outlived the record into the next scavenge: 1.7 times the
+ * pause, and promoted bytes, over a Sysmon file (docs/benchmarks.md).
  */
 export type UidOf = (raw: Record<string, unknown>) => string;
 
