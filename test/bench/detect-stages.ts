@@ -22,7 +22,7 @@ import { SuppressionSet } from '../../shared/detect/suppressions';
 import { unwrapTextInto } from '../../shared/normalize/envelopes';
 import { routeRecord } from '../../shared/normalize/registry';
 import { DETECT_SERIES, seriesInput, type DetectSeries } from './detect-worker';
-import { median, parseAll } from './measure';
+import { alternatedCpuMs, parseAll } from './measure';
 
 export const STAGES = ['unwrap', 'route', 'evaluate', 'detect'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -66,13 +66,6 @@ export function stagePass(stage: Stage, text: string, rules: RuleSet): () => num
   }
 }
 
-function cpuMs(fn: () => unknown): number {
-  const t = process.cpuUsage();
-  fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
-}
-
 function main(): void {
   const [series, rulesArg, stageArg = 'detect', passesArg = '15'] = process.argv.slice(2);
   if (!(DETECT_SERIES as readonly string[]).includes(series) || series === 'cloudtrail-quiet') throw new Error(`series: one of cloudtrail, process-creation (got '${series}')`);
@@ -83,17 +76,7 @@ function main(): void {
   lines.length = 0;
   const rules = compileRules(ruleFiles(Number(rulesArg)));
   const stage = stagePass(stageArg as Stage, text, rules);
-  const parse = () => parseAll([text]);
-  stage();
-  parse();
-  const stageTimes: number[] = [];
-  const parseTimes: number[] = [];
-  for (let i = 0; i < passes; i++) {
-    parseTimes.push(cpuMs(parse));
-    stageTimes.push(cpuMs(stage));
-  }
-  const p = median(parseTimes);
-  const s = median(stageTimes);
+  const [p, s] = alternatedCpuMs(() => parseAll([text]), stage, passes);
   process.stdout.write(`${JSON.stringify({ series, rules: Number(rulesArg), stage: stageArg, passes, parseMs: p, stageMs: s, parseUnits: s / p })}\n`);
 }
 

@@ -101,6 +101,32 @@ export function fullGc(): void {
   gcFn();
 }
 
+/** CPU ms of one call, process-wide (garbage collection included). */
+export function cpuMs(fn: () => unknown): number {
+  const t = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * Median CPU ms of `a` and of `b`, run one after the other `runs` times after
+ * one warm-up each, with no collection forced between runs: alternated, both
+ * see the same machine, and a ratio of the two cancels what the machine was
+ * doing meanwhile.
+ */
+export function alternatedCpuMs(a: () => unknown, b: () => unknown, runs: number): [number, number] {
+  a();
+  b();
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(cpuMs(a));
+    bs.push(cpuMs(b));
+  }
+  return [median(as), median(bs)];
+}
+
 /** The collection medianCpuMs runs by default: only when node was started with --expose-gc. */
 const gcIfExposed = (): void => (globalThis as { gc?: () => void }).gc?.();
 

@@ -26,7 +26,7 @@ import {
 } from './source-generators';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fmt, fullGc, median, medianCpuMs, parseAll, table } from './measure';
+import { alternatedCpuMs, fmt, fullGc, medianCpuMs, parseAll, table } from './measure';
 
 export interface BenchOptions {
   quick: boolean;
@@ -276,17 +276,8 @@ export function measureNormalizeCase(c: NormalizeCase, runs: number): NormalizeR
   const parseRun = () => parseAll(c.baseline);
   // Once, not before each run: what building the input left behind is not the runs' garbage.
   fullGc();
-  dropRun();
-  parseRun();
-  const droppedTimes: number[] = [];
-  const parseTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    droppedTimes.push(cpuMs(dropRun));
-    parseTimes.push(cpuMs(parseRun));
-  }
+  const [droppedMs, parseMs] = alternatedCpuMs(dropRun, parseRun, runs);
   if (dropped !== c.events || rejected !== 0) throw new Error(`${c.name}: expected ${c.events} events, got ${dropped} (${rejected} rejected)`);
-  const droppedMs = median(droppedTimes);
-  const parseMs = median(parseTimes);
 
   let produced = 0;
   let pending: { item: TelemetryEvent; source: string }[] = [];
@@ -339,13 +330,6 @@ export function measureNormalizeCase(c: NormalizeCase, runs: number): NormalizeR
   };
 }
 
-/** CPU ms of one call, process-wide (garbage collection included). */
-function cpuMs(fn: () => void): number {
-  const t = process.cpuUsage();
-  fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
-}
 
 export function normalizeMarkdown(rows: NormalizeRow[]): string {
   return table(
