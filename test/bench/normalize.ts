@@ -330,7 +330,6 @@ export function measureNormalizeCase(c: NormalizeCase, runs: number): NormalizeR
   };
 }
 
-
 export function normalizeMarkdown(rows: NormalizeRow[]): string {
   return table(
     [
