@@ -12,7 +12,7 @@
  * untimed pass: the first round while V8 is still optimizing the path (it
  * takes one to five passes of 20,000 events; JSON.parse, native, needs none),
  * the second at the steady speed a long run or a warm function sees
- * (docs/benchmarks.md, "Steady speed"). Then the already-normalized events
+ * (docs/benchmarks.md, "Ninth session: steady speed"). Then the already-normalized events
  * are kept and RuleSet.evaluate is timed alone.
  */
 import { readFileSync } from 'node:fs';
