@@ -10,8 +10,10 @@
  * `node dist/test/bench/detect-stages.js SERIES RULES [STAGE] [PASSES]`
  *
  * Stages, each including the ones before it: `unwrap` (records out of the
- * text), `route` (routeRecord), `evaluate` (RuleSet.evaluateEvent), `detect`
- * (the whole OfflineDetector, finding lines included). Run one stage per
+ * text), `route` (routeRecord), `probe` (RuleSet.candidateCount: the index's
+ * probes, no rule tested), `evaluate` (RuleSet.evaluateEvent), `detect` (the
+ * whole OfflineDetector, finding lines included). `evaluate` less `probe` is
+ * the candidates' tests; `detect` less `evaluate` is the finding output. Run one stage per
  * process and alternate processes: stages sharing a process share the
  * functions' type feedback, which slows each.
  */
@@ -23,7 +25,7 @@ import { routeRecord } from '../../shared/normalize/registry';
 import { DETECT_SERIES, seriesInput, type DetectSeries } from './detect-worker';
 import { alternatedCpuMs, parseAll } from './measure';
 
-export const STAGES = ['unwrap', 'route', 'evaluate', 'detect'] as const;
+export const STAGES = ['unwrap', 'route', 'probe', 'evaluate', 'detect'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** One pass of `stage` over `text`, as a function; returns a count so the work cannot be dropped. */
@@ -40,6 +42,20 @@ export function stagePass(stage: Stage, text: string, rules: RuleSet): () => num
       return () => {
         let n = 0;
         unwrapTextInto(text, { records: { push: (r) => void (n += routeRecord(r).ok ? 1 : 0) }, failures });
+        return n;
+      };
+    case 'probe':
+      return () => {
+        let n = 0;
+        unwrapTextInto(text, {
+          records: {
+            push: (r) => {
+              const res = routeRecord(r);
+              if (res.ok) for (const e of res.events) n += rules.candidateCount(e);
+            },
+          },
+          failures,
+        });
         return n;
       };
     case 'evaluate':

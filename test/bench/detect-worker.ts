@@ -23,7 +23,7 @@ import { unwrapText } from '../../shared/normalize/envelopes';
 import { normalizeRecord } from '../../shared/normalize/registry';
 import type { TelemetryEvent } from '../../shared/telemetry';
 import { apiCatalogue, cloudTrailRecord, cloudTrailRule, cloudTrailRuleFiles, Rng } from './generators';
-import { median, medianCpuMs, parseAll, timeMs } from './measure';
+import { cpuMs, cpuMsAwaited, median, medianCpuMs, parseAll, timeMs } from './measure';
 import { processCreationEvent, processCreationRuleFiles } from './process-creation';
 
 /**
@@ -99,14 +99,6 @@ export function quietRules(lines: readonly string[], count: number): RuleFile[] 
   return quiet;
 }
 
-/** CPU ms of one call, process-wide (garbage collection included). */
-async function cpuMs(fn: () => Promise<unknown> | unknown): Promise<number> {
-  const t = process.cpuUsage();
-  await fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
-}
-
 async function main(): Promise<void> {
   const [series, rulesArg, eventsArg, runsArg, quietPath] = process.argv.slice(2);
   if (!(DETECT_SERIES as readonly string[]).includes(series)) throw new Error(`unknown series '${series}'`);
@@ -136,8 +128,8 @@ async function main(): Promise<void> {
     const detectTimes: number[] = [];
     const parseTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
-      detectTimes.push(await cpuMs(detect));
-      parseTimes.push(await cpuMs(() => parseAll([text])));
+      detectTimes.push(await cpuMsAwaited(detect));
+      parseTimes.push(cpuMs(() => parseAll([text])));
     }
     return [median(detectTimes), median(parseTimes)];
   };

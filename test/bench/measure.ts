@@ -109,6 +109,14 @@ export function cpuMs(fn: () => unknown): number {
   return (d.user + d.system) / 1000;
 }
 
+/** cpuMs of a call that returns a promise, awaited (`mdr detect` awaits its correlation store). */
+export async function cpuMsAwaited(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1000;
+}
+
 /**
  * Median CPU ms of `a` and of `b`, run one after the other `runs` times after
  * one warm-up each, with no collection forced between runs: alternated, both

@@ -428,7 +428,32 @@ export class LiteralIndex {
 
   /** Rules matching the event: the always-tested ones plus indexed candidates that pass. */
   evaluate(ctx: EventContext): InternalRule[] {
-    // One epoch per event invalidates every per-event cache (slots, atoms, candidates) without clearing them.
+    this.nextEvent();
+    const out: InternalRule[] = [];
+    const always = this.always;
+    for (let i = 0; i < always.length; i++) if (this.run(this.code, this.alwaysPrograms[i], ctx)) out.push(always[i]);
+    if (this.fields.length === 0) return out;
+    const candidates = this.probeAll(ctx);
+    if (candidates.length === 0) return out;
+    const indexed = this.indexed;
+    const programs = this.programs;
+    const code = this.code;
+    for (const i of candidates) if (this.run(code, programs[i], ctx)) out.push(indexed[i]);
+    if (out.length > 1) sortByOrdinal(out);
+    return out;
+  }
+
+  /**
+   * How many rules `evaluate` would test on this event: the always-tested ones and the indexed candidates the probes
+   * name, none of them tested. The bench's stage harness times this apart from the tests.
+   */
+  candidateCount(ctx: EventContext): number {
+    this.nextEvent();
+    return this.always.length + (this.fields.length === 0 ? 0 : this.probeAll(ctx).length);
+  }
+
+  /** One epoch per event invalidates every per-event cache (slots, atoms, candidates) without clearing them. */
+  private nextEvent(): void {
     if (++this.epoch === 0xffffffff) {
       this.stamp.fill(0);
       this.slotStamp.fill(0);
@@ -436,10 +461,10 @@ export class LiteralIndex {
       this.atomStamp.fill(0);
       this.epoch = 1;
     }
-    const out: InternalRule[] = [];
-    const always = this.always;
-    for (let i = 0; i < always.length; i++) if (this.run(this.code, this.alwaysPrograms[i], ctx)) out.push(always[i]);
-    if (this.fields.length === 0) return out;
+  }
+
+  /** Probes every indexed field once; returns the event's candidates, each once (the reused list: read it before the next event). */
+  private probeAll(ctx: EventContext): number[] {
     const candidates = this.candidates;
     candidates.length = 0;
     for (const f of this.fields) {
@@ -448,13 +473,7 @@ export class LiteralIndex {
       if (typeof val === 'string') this.probeString(f, val);
       else this.probeValue(f, val, ctx);
     }
-    if (candidates.length === 0) return out;
-    const indexed = this.indexed;
-    const programs = this.programs;
-    const code = this.code;
-    for (const i of candidates) if (this.run(code, programs[i], ctx)) out.push(indexed[i]);
-    if (out.length > 1) sortByOrdinal(out);
-    return out;
+    return candidates;
   }
 
   /** Evaluates the operand of program `p` at `pos`. */

@@ -48,6 +48,8 @@ export interface RuleSet {
    * (`product: ocsf`) on `ocsf`. What the detect stage calls.
    */
   evaluateEvent(event: RoutedEvent): CompiledRule[];
+  /** How many rules evaluateEvent would test on the event (those its index probes name, plus the unindexed), none tested: for benchmarks. */
+  candidateCount(event: RoutedEvent): number;
   /** The evaluation context for a raw record of this logsource (field mappings applied). */
   context(logsource: LogSource, fields: Record<string, unknown>): EventContext;
   /** Same as evaluate, with a caller-owned context from `context()` (shares field/fold caches with other work on the event). */
@@ -135,6 +137,13 @@ class SigmaRuleSet implements RuleSet {
     const more = b.ocsf.evaluate(new EventContext(event.ocsf as Record<string, unknown>));
     if (more.length === 0) return out;
     return [...out, ...more].sort((a, c) => a.ordinal - c.ordinal);
+  }
+
+  candidateCount(event: RoutedEvent): number {
+    const b = this.bucket(event.logsource);
+    const n = b.index.candidateCount(new EventContext(event.raw, b.mapped));
+    if (b.ocsf === undefined || event.ocsf === undefined) return n;
+    return n + b.ocsf.candidateCount(new EventContext(event.ocsf as Record<string, unknown>));
   }
 
   indexStats(logsource: LogSource): { rules: number; indexed: number; unindexed: number; fields: string[] } {

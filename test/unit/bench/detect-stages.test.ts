@@ -24,6 +24,9 @@ describe('detect bench stages: each stage does the path’s work up to it', () =
     // The unknown record is unwrapped and not routed; the broken line is neither.
     expect(counts.unwrap).toBe(lines.length + 1);
     expect(counts.route).toBe(lines.length);
+    // Every match was a candidate; the index names far fewer candidates than rules times events.
+    expect(counts.probe).toBeGreaterThanOrEqual(counts.evaluate);
+    expect(counts.probe).toBeLessThan((lines.length * 200) / 4);
     expect(counts.evaluate).toBe(matches);
     expect(matches).toBeGreaterThan(0);
     expect(counts.detect).toBe(detector.report.findings);

@@ -38,6 +38,9 @@ describe('index by required literal values', () => {
     // Only r42 looked at its own probe field; no other rule ran.
     const probes = [...ctx.reads.keys()].filter((k) => k.startsWith('Probe'));
     expect(probes).toEqual(['Probe42']);
+    // What the bench's probe stage counts: the one candidate, untested, whether or not it then matches.
+    expect(set.candidateCount({ logsource: ls, raw: { eventName: 'Action42' } })).toBe(1);
+    expect(set.candidateCount({ logsource: ls, raw: { eventName: 'Other' } })).toBe(0);
   });
 
   test('OR of selections on the same field stays indexable; NOT and OR across fields do not', () => {
@@ -53,6 +56,9 @@ describe('index by required literal values', () => {
     expect(set.evaluate({ product: 'aws' }, { eventName: 'Z' }).map((r) => r.id)).toEqual(['b']);
     expect(set.evaluate({ product: 'aws' }, { eventName: 'GetObject' }).map((r) => r.id)).toEqual(['b', 'c']);
     expect(set.evaluate({ product: 'aws' }, { eventName: 'A' }).map((r) => r.id)).toEqual(['a', 'd']);
+    // The two unindexed rules are tested on every event; `a` is a candidate only where its names are.
+    expect(set.candidateCount({ logsource: { product: 'aws' }, raw: { eventName: 'A' } })).toBe(3);
+    expect(set.candidateCount({ logsource: { product: 'aws' }, raw: { eventName: 'Z' } })).toBe(2);
     expect(set.evaluate({ product: 'aws' }, { other: 'b' }).map((r) => r.id)).toEqual(['b', 'd']);
   });
 
