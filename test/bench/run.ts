@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only normalize,detect,cold,e2e,batching] [-- --runs N] [-- --write | --no-write]`
+ * `npm run bench [-- --quick] [-- --only normalize,detect,cold,e2e,batching] [-- --runs N] [-- --processes N] [-- --write | --no-write]`
+ *
+ * `--processes N`: detection worker processes per rule count, the median kept (3 by default, 1 with --quick).
  *
  * Single core, in process (cold start in fresh processes, e2e on moto).
  * Prints each figure as it is measured and writes the rendered document to
@@ -34,8 +36,10 @@ function args() {
   const only = value('--only');
   const parts = new Set<Part>(only ? (only.split(',').filter((p) => (ALL as readonly string[]).includes(p)) as Part[]) : ALL);
   const runs = Number(value('--runs') ?? (quick ? 3 : 7));
+  const processes = Number(value('--processes') ?? (quick ? 1 : 3));
+  if (!Number.isInteger(processes) || processes < 1) throw new Error(`--processes: a whole number from 1 (got '${value('--processes')}')`);
   const write = argv.includes('--write') && !argv.includes('--no-write');
-  return { quick, parts, runs, write, argv };
+  return { quick, parts, runs, processes, write, argv };
 }
 
 function verdict(ok: boolean): string {
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
   const o = { quick: a.quick, runs: a.runs, log };
 
   if (a.parts.has('normalize')) norm = benchNormalize(o);
-  if (a.parts.has('detect')) det = await benchDetect(o);
+  if (a.parts.has('detect')) det = await benchDetect({ ...o, processes: a.processes });
   if (a.parts.has('batching')) batch = benchBatching(log);
   if (a.parts.has('s3mem')) s3mem = await benchS3Memory(o);
   if (a.parts.has('cold')) cold = await benchColdStart(o);
@@ -219,11 +223,14 @@ function render(r: RenderInput): string {
       '`RuleSet.evaluate` alone over the already-normalized events. Each rule count runs in a process',
       'of its own (test/bench/detect-worker.ts) holding one rule set and the text, as the command does,',
       'with bare `JSON.parse` of the same text timed in that process between the `mdr detect` runs.',
+      r.det.processes > 1
+        ? `Each rule count runs in ${r.det.processes} such processes, the rule counts alternated; a row is the process with the median ratio of \`mdr detect\` to \`JSON.parse\` (a single process moves by about ±3 points).`
+        : 'One process per rule count (`--processes N` runs N and keeps the median).',
       'All figures are process CPU time (user + system, garbage collection included). The worker times',
       `two rounds of ${r.runs} passes after one untimed pass; the figures and the verdicts are the medians of the second`,
       'round, the steady speed a long run or a warm function sees; "first passes" is the first round\'s, while',
       'V8 is still optimizing the path (one to five passes of 20,000 events; `JSON.parse` needs none).',
-      `Bare \`JSON.parse\`: **${fmt.int(r.det.parsePerSec)} events/s** (median over the three processes).`,
+      `Bare \`JSON.parse\`: **${fmt.int(r.det.parsePerSec)} events/s** (median over the three rule counts' rows).`,
       '',
       detectMarkdown(r.det),
       '',
