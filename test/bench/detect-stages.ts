@@ -22,11 +22,29 @@ import { compileRules, type RuleSet } from '../../shared/detect/sigma';
 import { SuppressionSet } from '../../shared/detect/suppressions';
 import { unwrapTextInto } from '../../shared/normalize/envelopes';
 import { routeRecord } from '../../shared/normalize/registry';
+import type { TelemetryEvent } from '../../shared/telemetry';
 import { DETECT_SERIES, seriesInput, type DetectSeries } from './detect-worker';
 import { alternatedCpuMs, parseAll } from './measure';
 
 export const STAGES = ['unwrap', 'route', 'probe', 'evaluate', 'detect'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** A pass routing every record of `text` and summing `count` over its events (one stage per process: one `count`). */
+function eachEvent(text: string, count: (e: TelemetryEvent) => number): () => number {
+  return () => {
+    let n = 0;
+    unwrapTextInto(text, {
+      records: {
+        push: (r) => {
+          const res = routeRecord(r);
+          if (res.ok) for (const e of res.events) n += count(e);
+        },
+      },
+      failures: { push: () => undefined },
+    });
+    return n;
+  };
+}
 
 /** One pass of `stage` over `text`, as a function; returns a count so the work cannot be dropped. */
 export function stagePass(stage: Stage, text: string, rules: RuleSet): () => number {
@@ -45,33 +63,9 @@ export function stagePass(stage: Stage, text: string, rules: RuleSet): () => num
         return n;
       };
     case 'probe':
-      return () => {
-        let n = 0;
-        unwrapTextInto(text, {
-          records: {
-            push: (r) => {
-              const res = routeRecord(r);
-              if (res.ok) for (const e of res.events) n += rules.candidateCount(e);
-            },
-          },
-          failures,
-        });
-        return n;
-      };
+      return eachEvent(text, (e) => rules.candidateCount(e));
     case 'evaluate':
-      return () => {
-        let n = 0;
-        unwrapTextInto(text, {
-          records: {
-            push: (r) => {
-              const res = routeRecord(r);
-              if (res.ok) for (const e of res.events) n += rules.evaluateEvent(e).length;
-            },
-          },
-          failures,
-        });
-        return n;
-      };
+      return eachEvent(text, (e) => rules.evaluateEvent(e).length);
     case 'detect':
       return () => {
         const d = new OfflineDetector(rules, 'bench', SuppressionSet.empty, () => undefined, () => undefined);
