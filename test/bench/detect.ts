@@ -73,19 +73,19 @@ function detectSeries(o: DetectOptions, series: DetectSeries, label: string, n: 
   }
   const counts = [100, 1_000, 3_000];
   // Several processes per rule count, the counts alternated, so a slow spell of the machine touches every count alike.
-  const runs = new Map<number, DetectWorkerResult[]>(counts.map((c) => [c, []]));
+  const byCount = new Map<number, DetectWorkerResult[]>(counts.map((c) => [c, []]));
   for (let p = 0; p < (o.processes ?? 1); p++) {
     for (const count of counts) {
       const res = spawnSync(process.execPath, [...process.execArgv, worker, series, String(count), String(n), String(o.runs), ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (res.status !== 0) throw new Error(`detect worker (${series}, ${count} rules) failed: ${res.stderr}`);
       const w = JSON.parse(res.stdout.trim().split('\n').pop() as string) as DetectWorkerResult;
       if (w.events !== n) throw new Error(`detect saw ${w.events} of ${n} events`);
-      (runs.get(count) as DetectWorkerResult[]).push(w);
+      (byCount.get(count) as DetectWorkerResult[]).push(w);
     }
   }
   const rows: DetectRow[] = [];
   for (const count of counts) {
-    const w = medianWorker(runs.get(count) as DetectWorkerResult[]);
+    const w = medianWorker(byCount.get(count) as DetectWorkerResult[]);
     const row: DetectRow = {
       rules: count,
       compileMs: w.compileMs,
