@@ -101,20 +101,24 @@ export function fullGc(): void {
   gcFn();
 }
 
+/** CPU ms (user + system) the process has spent since `start`. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 /** CPU ms of one call, process-wide (garbage collection included). */
 export function cpuMs(fn: () => unknown): number {
   const t = process.cpuUsage();
   fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
+  return cpuMsSince(t);
 }
 
 /** cpuMs of a call that returns a promise, awaited (`mdr detect` awaits its correlation store). */
 export async function cpuMsAwaited(fn: () => Promise<unknown>): Promise<number> {
   const t = process.cpuUsage();
   await fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
+  return cpuMsSince(t);
 }
 
 /**
@@ -151,12 +155,7 @@ export function medianCpuMs(fn: () => void, runs: number, collect: () => void = 
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     collect();
-    const t = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t);
-    times.push((d.user + d.system) / 1000);
+    times.push(cpuMs(fn));
   }
-  times.sort((a, b) => a - b);
-  const m = times.length >> 1;
-  return times.length % 2 ? times[m] : (times[m - 1] + times[m]) / 2;
+  return median(times);
 }
