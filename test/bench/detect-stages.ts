@@ -13,9 +13,9 @@
  * text), `route` (routeRecord), `probe` (RuleSet.candidateCount: the index's
  * probes, no rule tested), `evaluate` (RuleSet.evaluateEvent), `detect` (the
  * whole OfflineDetector, finding lines included). `evaluate` less `probe` is
- * the candidates' tests; `detect` less `evaluate` is the finding output. Run one stage per
- * process and alternate processes: stages sharing a process share the
- * functions' type feedback, which slows each.
+ * the candidates' tests; `detect` less `evaluate` is the finding output. Run
+ * one stage per process and alternate processes: stages sharing a process
+ * share the functions' type feedback, which slows each.
  */
 import { OfflineDetector } from '../../cli/commands/detect';
 import { compileRules, type RuleSet } from '../../shared/detect/sigma';
@@ -29,6 +29,9 @@ import { alternatedCpuMs, parseAll } from './measure';
 export const STAGES = ['unwrap', 'route', 'probe', 'evaluate', 'detect'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** The stages count only what unwraps: an unwrap failure is dropped. */
+const failures = { push: () => undefined };
+
 /** A pass routing every record of `text` and summing `count` over its events (one stage per process: one `count`). */
 function eachEvent(text: string, count: (e: TelemetryEvent) => number): () => number {
   return () => {
@@ -40,7 +43,7 @@ function eachEvent(text: string, count: (e: TelemetryEvent) => number): () => nu
           if (res.ok) for (const e of res.events) n += count(e);
         },
       },
-      failures: { push: () => undefined },
+      failures,
     });
     return n;
   };
@@ -48,7 +51,6 @@ function eachEvent(text: string, count: (e: TelemetryEvent) => number): () => nu
 
 /** One pass of `stage` over `text`, as a function; returns a count so the work cannot be dropped. */
 export function stagePass(stage: Stage, text: string, rules: RuleSet): () => number {
-  const failures = { push: () => undefined };
   switch (stage) {
     case 'unwrap':
       return () => {
