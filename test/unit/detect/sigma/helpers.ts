@@ -1,4 +1,5 @@
-import { compileRules, type CompileOptions, type CompiledRule } from '../../../../shared/detect/sigma';
+import { compileRules, EventContext, type CompileOptions, type CompiledRule } from '../../../../shared/detect/sigma';
+import type { Accessor, FieldValue } from '../../../../shared/detect/sigma/fields';
 
 /** Indents a YAML block so tests can write detections flush-left. */
 function indent(block: string, by: string): string {
@@ -34,4 +35,18 @@ export function loadError(detection: string, options?: CompileOptions): string {
     return (e as { reason?: string }).reason ?? String(e);
   }
   throw new Error('rule loaded but an error was expected');
+}
+
+/** Counts field reads, to observe which rules the rule set actually tests. */
+export class CountingContext extends EventContext {
+  reads = new Map<string, number>();
+  override get(name: string, acc: Accessor): FieldValue {
+    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
+    return super.get(name, acc);
+  }
+  // The index reads each field once per event through `read` and keeps the value itself.
+  override read(name: string, acc: Accessor): FieldValue {
+    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
+    return super.read(name, acc);
+  }
 }

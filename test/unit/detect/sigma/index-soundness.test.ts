@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { compileRules, EventContext, type RuleSourceFile } from '../../../../shared/detect/sigma';
-import type { Accessor, FieldValue } from '../../../../shared/detect/sigma/fields';
+import { compileRules, type RuleSourceFile } from '../../../../shared/detect/sigma';
+import { CountingContext } from './helpers';
 import { regexLiterals } from '../../../../shared/detect/sigma/regex-literals';
 
 /**
@@ -22,19 +22,6 @@ function fired(files: RuleSourceFile[], event: Record<string, unknown>): string[
   const indexed = set.evaluate(LS, event).map((r) => r.id);
   expect(indexed).toEqual(brute);
   return indexed;
-}
-
-/** Counts field reads, to observe which rules were tested. */
-class CountingContext extends EventContext {
-  reads = new Map<string, number>();
-  override get(name: string, acc: Accessor): FieldValue {
-    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
-    return super.get(name, acc);
-  }
-  override read(name: string, acc: Accessor): FieldValue {
-    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
-    return super.read(name, acc);
-  }
 }
 
 describe('regex literals (what a |re rule requires)', () => {

@@ -1,20 +1,6 @@
 import fc from 'fast-check';
-import { compileRules, EventContext, type RuleSourceFile } from '../../../../shared/detect/sigma';
-import type { Accessor, FieldValue } from '../../../../shared/detect/sigma/fields';
-
-/** Counts field reads, to observe which rules the rule set actually tests. */
-class CountingContext extends EventContext {
-  reads = new Map<string, number>();
-  override get(name: string, acc: Accessor): FieldValue {
-    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
-    return super.get(name, acc);
-  }
-  // The index reads each field once per event through `read` and keeps the value itself.
-  override read(name: string, acc: Accessor): FieldValue {
-    this.reads.set(name, (this.reads.get(name) ?? 0) + 1);
-    return super.read(name, acc);
-  }
-}
+import { compileRules, type RuleSourceFile } from '../../../../shared/detect/sigma';
+import { CountingContext } from './helpers';
 
 const ls = { product: 'aws', service: 'cloudtrail' };
 
